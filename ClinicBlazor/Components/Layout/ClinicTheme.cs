@@ -1,0 +1,23 @@
+using MudBlazor;
+
+namespace ClinicBlazor.Components.Layout;
+
+/// <summary>The house palette: calm teal for the clinic, readable contrast for long days.</summary>
+public static class ClinicTheme
+{
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#00796b",
+            Secondary = "#5c6bc0",
+            AppbarBackground = "#00695c",
+            Background = "#f6f8f8",
+            DrawerBackground = "#ffffff",
+        },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography { FontFamily = ["Inter", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"] },
+        },
+    };
+}

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace ClinicBlazor.Features.Identity;
+
+/// <summary>
+/// Re-checks a connected circuit's user every minute: a deactivated staff member, or one whose
+/// roles or password changed (new security stamp), is signed out of open pages.
+/// </summary>
+internal sealed class RevalidatingStaffAuthenticationStateProvider(
+    ILoggerFactory loggerFactory,
+    IServiceScopeFactory scopeFactory,
+    IOptions<IdentityOptions> options)
+    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+{
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var principal = authenticationState.User;
+        var user = await userManager.GetUserAsync(principal);
+        if (user is null || !user.IsActive)
+        {
+            return false;
+        }
+
+        var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
+        return principalStamp == await userManager.GetSecurityStampAsync(user);
+    }
+}

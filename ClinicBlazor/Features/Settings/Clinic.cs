@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ClinicBlazor.Features.Settings;
+
+/// <summary>The clinic itself: one row. Its time zone is used for display, business hours and slots.</summary>
+public sealed class Clinic
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; } = SingletonId;
+    public string Name { get; set; } = "";
+    public string Phone { get; set; } = "";
+
+    /// <summary>ISO 3166 region ("AU"): the default region for phone numbers.</summary>
+    public string CountryCode { get; set; } = "AU";
+
+    /// <summary>IANA time zone id ("Australia/Sydney").</summary>
+    public string TimeZoneId { get; set; } = "Australia/Sydney";
+
+    public List<BusinessHours> BusinessHours { get; set; } = [];
+
+    public bool OnlineBookingEnabled { get; set; } = true;
+    public int OnlineBookingHorizonDays { get; set; } = 30;
+    public int OnlineCancellationCutoffHours { get; set; } = 24;
+
+    public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);
+
+    public DateTime ToUtc(DateTime local) =>
+        TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone);
+}
+
+/// <summary>Opening hours for one weekday; a closed day has no row.</summary>
+public sealed class BusinessHours
+{
+    public int Id { get; set; }
+    public int ClinicId { get; set; }
+    public DayOfWeek Day { get; set; }
+    public TimeOnly Opens { get; set; }
+    public TimeOnly Closes { get; set; }
+}
+
+internal sealed class ClinicConfiguration : IEntityTypeConfiguration<Clinic>
+{
+    public void Configure(EntityTypeBuilder<Clinic> builder)
+    {
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.Name).HasMaxLength(200);
+        builder.Property(c => c.Phone).HasMaxLength(40);
+        builder.Property(c => c.CountryCode).HasMaxLength(2);
+        builder.Property(c => c.TimeZoneId).HasMaxLength(64);
+        builder.Ignore(c => c.TimeZone);
+        builder.HasMany(c => c.BusinessHours).WithOne().HasForeignKey(h => h.ClinicId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BusinessHoursConfiguration : IEntityTypeConfiguration<BusinessHours>
+{
+    public void Configure(EntityTypeBuilder<BusinessHours> builder)
+    {
+        builder.HasIndex(h => new { h.ClinicId, h.Day }).IsUnique();
+    }
+}
