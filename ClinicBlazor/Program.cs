@@ -4,6 +4,7 @@ using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.DemoClinic;
 using ClinicBlazor.Features.Health;
 using ClinicBlazor.Features.Identity;
+using ClinicBlazor.Features.MyInfo;
 using ClinicBlazor.Features.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.AddClinicData();
 builder.AddClinicIdentity();
 builder.AddClinicSettings();
 builder.AddAppointments();
+builder.AddMyInfo();
 builder.AddClinicStartup();
 builder.AddClinicHealth();
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need when missing (Chromium, maildev), then
+# `dotnet test`, and ends with one line "N passed, N failed" taken from the test results.
+#   ./test.sh           the whole suite (benchmarks excluded)
+#   ./test.sh --bench   the benchmarks (Release build), which write README's Performance section
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=tests
+for argument in "$@"; do
+  case "$argument" in
+    --bench) mode=bench ;;
+    --full) export CLINIC_BENCH_FULL=1 ;;
+    *) echo "unknown option: $argument (use --bench, optionally with --full)" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '==> %s\n' "$*"; }
+
+# Chromium for the browser tests (Debian's package; Playwright uses /usr/bin/chromium).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Chromium"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    log "no /usr/bin/chromium and not root on Debian: Playwright will use its own browser (run 'pwsh playwright.ps1 install' once)"
+  fi
+fi
+
+# maildev, the real SMTP server the notification tests talk to, into a local git-ignored folder.
+if [ ! -f .test-tools/node_modules/maildev/bin/maildev ]; then
+  log "installing maildev into .test-tools"
+  mkdir -p .test-tools
+  npm install --prefix .test-tools --no-audit --no-fund --loglevel=error maildev@3.0.0 >/dev/null
+fi
+
+rm -rf TestResults
+if [ "$mode" = bench ]; then
+  filter="Category=Benchmark"
+  configuration=Release
+else
+  filter="Category!=Benchmark"
+  configuration=Debug
+fi
+
+log "dotnet test ($configuration, $filter)"
+set +e
+dotnet test ClinicBlazor.sln -c "$configuration" --filter "$filter" \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --results-directory TestResults 2>&1 | grep -v -E '^\s*$|^\s+Passed |^  Determining|^  All projects are up-to-date'
+status=${PIPESTATUS[0]}
+set -e
+
+passed=0; failed=0; skipped=0
+for trx in TestResults/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  executed=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or the test host failed before any result was written: count it as a failure.
+  failed=1
+fi
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
