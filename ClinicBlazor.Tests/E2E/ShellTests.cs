@@ -14,7 +14,7 @@ public sealed class ShellTests(ClinicAppFactory app, BrowserFixture browser) : I
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Calendar" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "SMS credits" })).ToHaveCountAsync(0);
 
-        await page.GetByTestId("user-menu").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sam Taylor" }).ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "My Info" }).ClickAsync();
 
         await page.WaitForURLAsync("**/my-info");
@@ -30,6 +30,20 @@ public sealed class ShellTests(ClinicAppFactory app, BrowserFixture browser) : I
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "SMS credits" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Outbox" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Settings" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Sign_out_from_the_user_menu_returns_to_sign_in()
+    {
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Practitioner.Email, DemoSignIns.Practitioner.Password);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Priya Patel" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" }).ClickAsync();
+
+        await page.WaitForURLAsync("**/Account/Login");
+        await page.GotoAsync("/calendar");
+        await page.WaitForURLAsync("**/Account/Login?**");
         await page.Context.CloseAsync();
     }
 }

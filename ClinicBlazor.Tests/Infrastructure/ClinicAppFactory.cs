@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +28,8 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
         DatabasePath = Path.Combine(directory, "clinic.db");
         settings["ConnectionStrings:Clinic"] = $"Data Source={DatabasePath}";
         settings["Demo:Seed"] = "true";
+        settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         settings["Notifications:Email:PickupDirectory"] = Path.Combine(directory, "outbox");
         settings["Notifications:Sms:DevSinkDirectory"] = Path.Combine(directory, "sms");
         UseKestrel(0);
@@ -64,7 +65,12 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        foreach (var (key, value) in settings)
+        {
+            // UseSetting reaches the app's builder.Configuration before Program reads it.
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {

@@ -9,17 +9,17 @@ public static class DataExtensions
     /// <summary>The clinic database: one context per operation through the factory (components never hold one).</summary>
     public static WebApplicationBuilder AddClinicData(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Clinic");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = DefaultConnectionString;
-        }
-
         builder.Services.AddSingleton<SqlitePragmas>();
         builder.Services.AddDbContextFactory<ClinicDbContext>((services, options) => options
-            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(ClinicDbContext).Assembly.FullName))
+            .UseSqlite(ConnectionString(services.GetRequiredService<IConfiguration>()), sqlite => sqlite.MigrationsAssembly(typeof(ClinicDbContext).Assembly.FullName))
             .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
         return builder;
+    }
+
+    public static string ConnectionString(IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Clinic");
+        return string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString;
     }
 
     /// <summary>Applies migrations and switches the file to WAL so readers never wait for the writer.</summary>

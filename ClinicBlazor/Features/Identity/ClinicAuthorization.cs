@@ -17,11 +17,11 @@ internal sealed class CurrentUser(AuthenticationStateProvider authenticationStat
         {
             return (await authenticationStateProvider.GetAuthenticationStateAsync()).User;
         }
-        catch (InvalidOperationException) when (httpContextAccessor.HttpContext is { } context)
+        catch (InvalidOperationException)
         {
-            // Outside a Razor component (a minimal API endpoint) there is no authentication state:
-            // the request's user is the actor.
-            return context.User;
+            // Outside a Razor component (a minimal API endpoint, a background job) there is no
+            // authentication state: the request's user is the actor, or nobody.
+            return httpContextAccessor.HttpContext?.User ?? new ClaimsPrincipal(new ClaimsIdentity());
         }
     }
 }
