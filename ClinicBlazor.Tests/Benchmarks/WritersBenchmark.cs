@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClinicBlazor.Tests.Benchmarks;
+
+/// <summary>
+/// Four members of staff cancelling and booking at once on the SQLite file: how long a cancel
+/// takes (p50/p99), and whether "database is locked" ever reaches a user.
+/// </summary>
+[Collection(BenchmarkCollection.Name)]
+[Trait("Category", "Benchmark")]
+public sealed class WritersBenchmark
+{
+    private const int Writers = 4;
+    private const int RoundsPerWriter = 80;
+
+    [Fact]
+    public async Task Four_concurrent_writers_cancel_and_book()
+    {
+        await using var app = new ClinicAppFactory();
+        var staff = new[] { DemoSignIns.Receptionist.Email, DemoSignIns.SecondReceptionist.Email, DemoSignIns.Admin.Email, DemoSignIns.Practitioner.Email };
+        List<int> booked;
+        int typeId;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            booked = await db.Set<Appointment>().Where(a => a.Status == AppointmentStatus.Booked).OrderBy(a => a.Id).Select(a => a.Id).ToListAsync();
+            typeId = await db.Set<AppointmentType>().Where(t => t.DurationMinutes == 30).Select(t => t.Id).FirstAsync();
+        }
+
+        var cancelLatencies = new List<double>();
+        var bookLatencies = new List<double>();
+        var lockedErrors = 0;
+        var otherErrors = new List<string>();
+        var farFuture = DateTime.UtcNow.Date.AddYears(1);
+
+        var writers = Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
+        {
+            await using var scope = await app.ScopeForAsync(staff[writer]);
+            var appointments = scope.ServiceProvider.GetRequiredService<AppointmentService>();
+            for (var round = 0; round < RoundsPerWriter; round++)
+            {
+                try
+                {
+                    var id = booked[(writer * RoundsPerWriter) + round];
+                    var watch = Stopwatch.StartNew();
+                    var cancelled = await appointments.CancelAsync(new CancelAppointment(id, CancellationReason.Other));
+                    watch.Stop();
+                    if (!cancelled.Succeeded)
+                    {
+                        lock (otherErrors)
+                        {
+                            otherErrors.Add(cancelled.Error!);
+                        }
+                    }
+
+                    lock (cancelLatencies)
+                    {
+                        cancelLatencies.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+
+                    watch.Restart();
+                    await appointments.BookAsync(new BookAppointment(1 + (round % 30), 1 + writer, typeId, farFuture.AddDays(round).AddMinutes(30 * writer)));
+                    watch.Stop();
+                    lock (bookLatencies)
+                    {
+                        bookLatencies.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+                }
+                catch (Exception exception) when (exception.ToString().Contains("database is locked", StringComparison.OrdinalIgnoreCase))
+                {
+                    Interlocked.Increment(ref lockedErrors);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+
+        var p50 = PerformanceReport.Percentile(cancelLatencies, 50);
+        var p99 = PerformanceReport.Percentile(cancelLatencies, 99);
+        await PerformanceReport.PublishAsync(
+            "writers",
+            "Writers: 4 concurrent staff cancelling and booking (SQLite)",
+            "./test.sh --bench",
+            [
+                ("cancel p50", $"{p50:0.0} ms", "—", null),
+                ("cancel p99", $"{p99:0.0} ms", "≤ 50 ms", p99 <= 50),
+                ("book p50 / p99", $"{PerformanceReport.Percentile(bookLatencies, 50):0.0} / {PerformanceReport.Percentile(bookLatencies, 99):0.0} ms", "—", null),
+                ("\"database is locked\" reaching a user", lockedErrors.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", lockedErrors == 0),
+            ],
+            $"{Writers} writers × {RoundsPerWriter} rounds (cancel one booked appointment, book one new), each through AppointmentService with its own context and a BEGIN IMMEDIATE transaction; WAL journal, busy_timeout 10 s.");
+
+        Assert.Equal(0, lockedErrors);
+        Assert.Empty(otherErrors);
+    }
+}
