@@ -6,6 +6,7 @@ using ClinicBlazor.Features.Health;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.Staff;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ builder.AddClinicShell();
 builder.AddClinicData();
 builder.AddClinicIdentity();
 builder.AddClinicSettings();
+builder.AddStaff();
 builder.AddAppointments();
 builder.AddMyInfo();
 builder.AddClinicStartup();
