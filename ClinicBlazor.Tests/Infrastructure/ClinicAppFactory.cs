@@ -65,6 +65,13 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+
+        // Program.cs reads some keys (the connection string, Demo:Seed) before Build(): only host
+        // settings reach it that early, so every setting is also given as one.
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
