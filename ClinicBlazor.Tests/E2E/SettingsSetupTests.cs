@@ -37,6 +37,9 @@ public sealed class SettingsSetupTests : IClassFixture<BrowserFixture>, IAsyncLi
         // Clinic
         await admin.GetByLabel("Clinic name").FillAsync("Bayside Physio");
         await admin.GetByLabel("Phone", new() { Exact = true }).FillAsync("02 9555 0101");
+        await admin.GetByLabel("Time zone").FillAsync("Brisbane");
+        await admin.GetByText("Australia/Brisbane", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("time-zone-warning")).ToContainTextAsync("keeps every appointment at the same moment in time");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Save clinic details" }).ClickAsync();
         await Assertions.Expect(admin.GetByText("Clinic details saved.")).ToBeVisibleAsync();
 
@@ -99,6 +102,8 @@ public sealed class SettingsSetupTests : IClassFixture<BrowserFixture>, IAsyncLi
         Assert.True(booked.Succeeded, booked.Error);
         Assert.Equal(45, (booked.Value!.EndUtc - booked.Value.StartUtc).TotalMinutes);
         Assert.Equal("Bayside Physio", clinic.Name);
+        Assert.Equal("Australia/Brisbane", clinic.TimeZoneId);
+        Assert.Equal("(02) 9555 0101", clinic.Phone);
         Assert.Equal("nina@bayside.example", nina.NotificationEmail);
     }
 
