@@ -56,6 +56,12 @@ public sealed class SettingsSetupTests : IClassFixture<BrowserFixture>, IAsyncLi
         await AddStaffAsync(admin, "Ray Field", "ray@bayside.example", "Receptionist");
         var temporaryPassword = (await admin.GetByTestId("temporary-password").TextContentAsync())!.Trim();
         await Assertions.Expect(admin.GetByTestId("staff-row")).ToHaveCountAsync(3);
+
+        // Nina's working week; the Availability tab opens on the first practitioner.
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Availability" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Mon–Fri 08:30–17:30" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save working hours" }).ClickAsync();
+        await Assertions.Expect(admin.GetByText("Working hours of Nina Costa saved.")).ToBeVisibleAsync();
         await admin.Context.CloseAsync();
 
         // The receptionist signs in with the temporary password and must choose their own.
@@ -100,6 +106,8 @@ public sealed class SettingsSetupTests : IClassFixture<BrowserFixture>, IAsyncLi
             .BookAsync(new BookAppointment(patientId, nina.Id, type.Id, clinic.ToUtc(nextMonday.ToDateTime(new TimeOnly(10, 0)))));
 
         Assert.True(booked.Succeeded, booked.Error);
+        Assert.True(await scope.ServiceProvider.GetRequiredService<AvailabilityService>()
+            .IsWithinWorkingHoursAsync(nina.Id, booked.Value!.StartUtc, booked.Value.EndUtc));
         Assert.Equal(45, (booked.Value!.EndUtc - booked.Value.StartUtc).TotalMinutes);
         Assert.Equal("Bayside Physio", clinic.Name);
         Assert.Equal("Australia/Brisbane", clinic.TimeZoneId);
