@@ -7,6 +7,7 @@ using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
 using ClinicBlazor.Features.OnlineBookings;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.Staff;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ builder.AddClinicShell();
 builder.AddClinicData();
 builder.AddClinicIdentity();
 builder.AddClinicSettings();
+builder.AddStaff();
 builder.AddAppointments();
 builder.AddMyInfo();
 builder.AddOnlineBookings();

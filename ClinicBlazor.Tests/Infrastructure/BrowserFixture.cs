@@ -34,7 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> SignedInPageAsync(Uri baseAddress, string email, string password)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("Email").FillAsync(email);
@@ -51,7 +51,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.WaitForFunctionAsync(
             "() => window.Blazor !== undefined && document.querySelector('[data-interactive=\"true\"]') !== null",
             null,
-            new PageWaitForFunctionOptions { Timeout = 20_000 });
+            new PageWaitForFunctionOptions { Timeout = 30_000 });
     }
 
     public async Task DisposeAsync()

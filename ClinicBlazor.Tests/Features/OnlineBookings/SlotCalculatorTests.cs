@@ -1,4 +1,6 @@
 using ClinicBlazor.Features.OnlineBookings;
+using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.Staff;
 
 namespace ClinicBlazor.Tests.Features.OnlineBookings;
 
@@ -12,7 +14,7 @@ public sealed class SlotCalculatorTests
     [Fact]
     public void Slots_step_through_the_working_period_and_the_last_one_ends_at_its_end()
     {
-        var starts = SlotCalculator.FreeStarts([new TimeRange(At(9), At(11))], [], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), DateTime.MinValue, DateTime.MaxValue);
+        var starts = SlotCalculator.FreeStarts([new UtcInterval(At(9), At(11))], [], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), DateTime.MinValue, DateTime.MaxValue);
 
         Assert.Equal([At(9), At(9, 30), At(10), At(10, 30)], starts);
     }
@@ -20,9 +22,9 @@ public sealed class SlotCalculatorTests
     [Fact]
     public void Existing_bookings_remove_every_overlapping_start_but_touching_ones_stay()
     {
-        var busy = new[] { new TimeRange(At(10), At(10, 45)) };
+        var busy = new[] { new UtcInterval(At(10), At(10, 45)) };
 
-        var starts = SlotCalculator.FreeStarts([new TimeRange(At(9), At(12))], busy, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(15), DateTime.MinValue, DateTime.MaxValue);
+        var starts = SlotCalculator.FreeStarts([new UtcInterval(At(9), At(12))], busy, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(15), DateTime.MinValue, DateTime.MaxValue);
 
         Assert.Contains(At(9, 30), starts);
         Assert.DoesNotContain(At(9, 45), starts);
@@ -33,7 +35,7 @@ public sealed class SlotCalculatorTests
     [Fact]
     public void A_longer_appointment_type_gets_fewer_starts()
     {
-        var periods = new[] { new TimeRange(At(9), At(10)) };
+        var periods = new[] { new UtcInterval(At(9), At(10)) };
 
         var thirty = SlotCalculator.FreeStarts(periods, [], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(15), DateTime.MinValue, DateTime.MaxValue);
         var sixty = SlotCalculator.FreeStarts(periods, [], TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(15), DateTime.MinValue, DateTime.MaxValue);
@@ -45,8 +47,8 @@ public sealed class SlotCalculatorTests
     [Fact]
     public void Time_off_is_busy_and_two_periods_in_a_day_both_count()
     {
-        var periods = new[] { new TimeRange(At(8), At(10)), new TimeRange(At(13), At(14)) };
-        var timeOff = new[] { new TimeRange(At(8), At(9, 30)) };
+        var periods = new[] { new UtcInterval(At(8), At(10)), new UtcInterval(At(13), At(14)) };
+        var timeOff = new[] { new UtcInterval(At(8), At(9, 30)) };
 
         var starts = SlotCalculator.FreeStarts(periods, timeOff, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), DateTime.MinValue, DateTime.MaxValue);
 
@@ -56,7 +58,7 @@ public sealed class SlotCalculatorTests
     [Fact]
     public void Starts_before_now_or_after_the_horizon_are_not_offered()
     {
-        var starts = SlotCalculator.FreeStarts([new TimeRange(At(9), At(12))], [], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), At(10), At(11));
+        var starts = SlotCalculator.FreeStarts([new UtcInterval(At(9), At(12))], [], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), At(10), At(11));
 
         Assert.Equal([At(10), At(10, 30), At(11)], starts);
     }
@@ -66,7 +68,7 @@ public sealed class SlotCalculatorTests
     {
         // Sunday 4 October 2026: 02:00 AEST becomes 03:00 AEDT.
         var day = new DateOnly(2026, 10, 4);
-        var period = new TimeRange(ClinicClock.StartToUtc(day, new TimeOnly(1, 0), Sydney), ClinicClock.EndToUtc(day, new TimeOnly(5, 0), Sydney));
+        var period = new UtcInterval(ClinicClock.StartToUtc(day, new TimeOnly(1, 0), Sydney), ClinicClock.EndToUtc(day, new TimeOnly(5, 0), Sydney));
 
         var starts = SlotCalculator.FreeStarts([period], [], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), DateTime.MinValue, DateTime.MaxValue);
 
@@ -81,7 +83,7 @@ public sealed class SlotCalculatorTests
     {
         // Sunday 5 April 2026: 03:00 AEDT becomes 02:00 AEST, so 02:00–03:00 happens twice.
         var day = new DateOnly(2026, 4, 5);
-        var period = new TimeRange(ClinicClock.StartToUtc(day, new TimeOnly(1, 0), Sydney), ClinicClock.EndToUtc(day, new TimeOnly(5, 0), Sydney));
+        var period = new UtcInterval(ClinicClock.StartToUtc(day, new TimeOnly(1, 0), Sydney), ClinicClock.EndToUtc(day, new TimeOnly(5, 0), Sydney));
 
         var starts = SlotCalculator.FreeStarts([period], [], TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30), DateTime.MinValue, DateTime.MaxValue);
 

@@ -14,7 +14,8 @@ public sealed record DemoStaff(string DisplayName, string Email, string Password
 
 /// <summary>
 /// Creates the demo clinic on an empty database: Harbourside Physio &amp; Health in Sydney with its
-/// staff, 30 patients, three appointment types and two weeks of appointments around today.
+/// staff, 30 patients, three appointment types, working hours (Mon–Fri 08:30–17:30; Mei Lin off
+/// on Wednesday afternoons) and two weeks of appointments around today.
 /// Running it again creates nothing twice.
 /// </summary>
 public sealed class DemoClinicSeeder(
@@ -113,8 +114,34 @@ public sealed class DemoClinicSeeder(
         db.AddRange(patients);
         await db.SaveChangesAsync(cancellationToken);
 
-        db.AddRange(DemoAppointments(clinic, practitioners, types, patients, now));
+        var workingHours = practitioners.SelectMany(DemoWorkingHours).ToList();
+        db.AddRange(workingHours);
+        db.AddRange(DemoAppointments(clinic, practitioners, types, patients, now)
+            .Where(a => IsWithin(workingHours, clinic, a)));
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The practitioner who has Wednesday afternoons off (the others work Mon–Fri 08:30–17:30).</summary>
+    public const string WednesdayAfternoonOff = "mei@harbourside.example";
+
+    private static IEnumerable<PractitionerWorkingHours> DemoWorkingHours(Practitioner practitioner)
+    {
+        var halfDay = Staff.Single(s => s.DisplayName == practitioner.DisplayName).Email == WednesdayAfternoonOff;
+        for (var day = DayOfWeek.Monday; day <= DayOfWeek.Friday; day++)
+        {
+            var end = halfDay && day == DayOfWeek.Wednesday ? new TimeOnly(12, 30) : new TimeOnly(17, 30);
+            yield return new PractitionerWorkingHours { PractitionerId = practitioner.Id, Day = day, Start = new TimeOnly(8, 30), End = end };
+        }
+    }
+
+    private static bool IsWithin(List<PractitionerWorkingHours> workingHours, Clinic clinic, Appointment appointment)
+    {
+        var start = clinic.ToLocal(appointment.StartUtc);
+        var end = clinic.ToLocal(appointment.EndUtc);
+        return workingHours.Any(h => h.PractitionerId == appointment.PractitionerId
+                                     && h.Day == start.DayOfWeek
+                                     && h.Start <= TimeOnly.FromDateTime(start)
+                                     && TimeOnly.FromDateTime(end) <= h.End);
     }
 
     /// <summary>Weekdays from a week ago to a week ahead, each practitioner with a realistic, non-overlapping day.</summary>

@@ -88,6 +88,7 @@ public sealed record ManagedBooking(
 /// </summary>
 public sealed class OnlineBookingService(
     IDbContextFactory<ClinicDbContext> dbFactory,
+    AvailabilityService availability,
     AppointmentService appointments,
     CalendarNotifier calendarNotifier,
     TimeProvider clock)
@@ -100,7 +101,7 @@ public sealed class OnlineBookingService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
         var practitioners = await db.Set<Practitioner>().AsNoTracking()
-            .Where(p => p.IsActive)
+            .Where(p => p.IsActive && p.OfferedOnline)
             .OrderBy(p => p.SortOrder).ThenBy(p => p.DisplayName)
             .Select(p => new OfferedPractitioner(p.Id, p.DisplayName, p.Title))
             .ToListAsync(cancellationToken);
@@ -239,7 +240,7 @@ public sealed class OnlineBookingService(
 
     private async Task<IReadOnlyList<OfferedSlot>> FreeSlotsAsync(ClinicDbContext db, int? practitionerId, int appointmentTypeId, DateOnly day, CancellationToken cancellationToken)
     {
-        var clinic = await db.Set<Clinic>().AsNoTracking().Include(c => c.BusinessHours).SingleAsync(cancellationToken);
+        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
         var type = await db.Set<AppointmentType>().AsNoTracking()
             .SingleOrDefaultAsync(t => t.Id == appointmentTypeId && t.BookableOnline && !t.IsArchived, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -250,7 +251,7 @@ public sealed class OnlineBookingService(
         }
 
         var practitioners = await db.Set<Practitioner>().AsNoTracking()
-            .Where(p => p.IsActive && (practitionerId == null || p.Id == practitionerId))
+            .Where(p => p.IsActive && p.OfferedOnline && (practitionerId == null || p.Id == practitionerId))
             .OrderBy(p => p.SortOrder)
             .Select(p => new { p.Id, p.DisplayName })
             .ToListAsync(cancellationToken);
@@ -262,29 +263,18 @@ public sealed class OnlineBookingService(
             .Where(a => ids.Contains(a.PractitionerId) && a.Status == AppointmentStatus.Booked && a.StartUtc < dayEndUtc && a.EndUtc > dayStartUtc)
             .Select(a => new { a.PractitionerId, a.StartUtc, a.EndUtc })
             .ToListAsync(cancellationToken);
-        var periods = await WorkingPeriodsAsync(db, clinic, ids, day, cancellationToken);
+        var periods = await availability.GetWorkingWindowsAsync(ids, day, day, cancellationToken);
         var slots = new List<OfferedSlot>();
         foreach (var practitioner in practitioners)
         {
-            var busy = bookings.Where(b => b.PractitionerId == practitioner.Id).Select(b => new TimeRange(b.StartUtc, b.EndUtc)).ToList();
-            var starts = SlotCalculator.FreeStarts(periods.GetValueOrDefault(practitioner.Id, []), busy, TimeSpan.FromMinutes(type.DurationMinutes), SlotStep, now, DateTime.MaxValue);
+            var busy = bookings.Where(b => b.PractitionerId == practitioner.Id).Select(b => new UtcInterval(b.StartUtc, b.EndUtc)).ToList();
+            var starts = SlotCalculator.FreeStarts(periods[practitioner.Id][day], busy, TimeSpan.FromMinutes(type.DurationMinutes), SlotStep, now, DateTime.MaxValue);
             slots.AddRange(starts.Select(start => new OfferedSlot(practitioner.Id, practitioner.DisplayName, start, clinic.ToLocal(start))));
         }
 
         // "Any practitioner" offers each time once, with the first practitioner free then.
         var ordered = slots.OrderBy(s => s.StartUtc).ThenBy(s => ids.IndexOf(s.PractitionerId));
         return practitionerId is null ? [.. ordered.DistinctBy(s => s.StartUtc)] : [.. ordered];
-    }
-
-    /// <summary>Each practitioner's working periods that day, in UTC.</summary>
-    private static Task<Dictionary<int, List<TimeRange>>> WorkingPeriodsAsync(ClinicDbContext db, Clinic clinic, IReadOnlyList<int> practitionerIds, DateOnly day, CancellationToken cancellationToken)
-    {
-        _ = db;
-        _ = cancellationToken;
-        var hours = clinic.BusinessHours.Where(h => h.Day == day.DayOfWeek)
-            .Select(h => new TimeRange(ClinicClock.StartToUtc(day, h.Opens, clinic.TimeZone), ClinicClock.EndToUtc(day, h.Closes, clinic.TimeZone)))
-            .ToList();
-        return Task.FromResult(practitionerIds.ToDictionary(id => id, _ => hours));
     }
 
     private async Task<Patient> FindOrAddPatientAsync(ClinicDbContext db, PatientDetailsInput details, string mobileE164, CancellationToken cancellationToken)

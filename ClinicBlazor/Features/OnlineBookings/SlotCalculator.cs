@@ -1,10 +1,6 @@
-namespace ClinicBlazor.Features.OnlineBookings;
+using ClinicBlazor.Features.Staff;
 
-/// <summary>A span of time in UTC: a working period, a booking, time off.</summary>
-public readonly record struct TimeRange(DateTime StartUtc, DateTime EndUtc)
-{
-    public bool Overlaps(TimeRange other) => StartUtc < other.EndUtc && other.StartUtc < EndUtc;
-}
+namespace ClinicBlazor.Features.OnlineBookings;
 
 /// <summary>
 /// Free slots: every start, stepping through each working period in real (UTC) time, where an
@@ -14,8 +10,8 @@ public readonly record struct TimeRange(DateTime StartUtc, DateTime EndUtc)
 public static class SlotCalculator
 {
     public static IReadOnlyList<DateTime> FreeStarts(
-        IEnumerable<TimeRange> workingPeriods,
-        IReadOnlyCollection<TimeRange> busy,
+        IEnumerable<UtcInterval> workingPeriods,
+        IReadOnlyCollection<UtcInterval> busy,
         TimeSpan duration,
         TimeSpan step,
         DateTime notBeforeUtc,
@@ -26,7 +22,7 @@ public static class SlotCalculator
         {
             for (var start = period.StartUtc; start + duration <= period.EndUtc; start += step)
             {
-                var candidate = new TimeRange(start, start + duration);
+                var candidate = new UtcInterval(start, start + duration);
                 if (start >= notBeforeUtc && start <= notAfterUtc && !busy.Any(candidate.Overlaps))
                 {
                     starts.Add(start);

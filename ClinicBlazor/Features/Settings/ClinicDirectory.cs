@@ -20,6 +20,9 @@ public static class SettingsExtensions
     public static WebApplicationBuilder AddClinicSettings(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ClinicDirectory>();
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<ClinicSettingsService>();
+        builder.Services.AddScoped<AppointmentTypeSettingsService>();
         return builder;
     }
 }

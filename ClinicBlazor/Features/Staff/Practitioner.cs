@@ -33,6 +33,9 @@ public sealed class Practitioner
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>Whether patients may choose this practitioner on the online-booking pages.</summary>
+    public bool OfferedOnline { get; set; } = true;
+
     /// <summary>Calendar column order.</summary>
     public int SortOrder { get; set; }
 }

@@ -1,4 +1,4 @@
-namespace ClinicBlazor.Features.OnlineBookings;
+namespace ClinicBlazor.Features.Settings;
 
 /// <summary>
 /// Local wall-clock times to UTC instants on the days the clocks change. A local time that does
