@@ -1,10 +1,12 @@
 using ClinicBlazor.Components;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Calendar;
 using ClinicBlazor.Features.DemoClinic;
 using ClinicBlazor.Features.Health;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
+using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +16,8 @@ builder.AddClinicData();
 builder.AddClinicIdentity();
 builder.AddClinicSettings();
 builder.AddAppointments();
+builder.AddCalendar();
+builder.AddPatients();
 builder.AddMyInfo();
 builder.AddClinicStartup();
 builder.AddClinicHealth();
