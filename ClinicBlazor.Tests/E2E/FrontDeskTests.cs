@@ -57,6 +57,32 @@ public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Booking_over_another_appointment_is_refused_with_the_message_at_the_start_time()
+    {
+        var (_, appointmentId) = await PatientWithUpcomingAppointmentAsync();
+        await using var db = await app.CreateDbContextAsync();
+        var taken = await db.Set<Appointment>().AsNoTracking().SingleAsync(a => a.Id == appointmentId);
+        var clinic = await db.Set<ClinicBlazor.Features.Settings.Clinic>().AsNoTracking().SingleAsync();
+        var takenStart = clinic.ToLocal(taken.StartUtc);
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Receptionist.Email, DemoSignIns.Receptionist.Password);
+        await page.GotoAsync($"/calendar?view=day&date={takenStart:yyyy-MM-dd}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // The top of the column is 08:00, before the demo's first appointments.
+        await page.Locator($".cal-column[data-practitioner-id='{taken.PractitionerId}']").ClickAsync(new() { Position = new() { X = 10, Y = 4 } });
+        var dialog = page.Locator(".mud-dialog").Filter(new() { HasText = "New appointment" });
+        await Assertions.Expect(dialog.GetByLabel("Start time")).ToHaveValueAsync("08:00");
+        await dialog.GetByLabel("Patient").FillAsync("smith");
+        await page.Locator(".mud-popover-open").GetByText("Jane Smith").ClickAsync();
+        await dialog.GetByLabel("Start time").FillAsync(takenStart.ToString("HH:mm"));
+        await dialog.GetByLabel("Start time").PressAsync("Tab");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Book" }).ClickAsync();
+
+        await Assertions.Expect(dialog.GetByText(AppointmentService.SlotTaken)).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
     private async Task<(string PatientName, int AppointmentId)> PatientWithUpcomingAppointmentAsync()
     {
         _ = app.ServerAddress;
