@@ -1,11 +1,13 @@
 using ClinicBlazor.Components;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Calendar;
 using ClinicBlazor.Features.DemoClinic;
 using ClinicBlazor.Features.Health;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
 using ClinicBlazor.Features.OnlineBookings;
+using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.Staff;
 
@@ -17,6 +19,8 @@ builder.AddClinicIdentity();
 builder.AddClinicSettings();
 builder.AddStaff();
 builder.AddAppointments();
+builder.AddCalendar();
+builder.AddPatients();
 builder.AddMyInfo();
 builder.AddOnlineBookings();
 builder.AddClinicStartup();

@@ -1,0 +1,103 @@
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace ClinicBlazor.Tests.E2E;
+
+public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser) : IClassFixture<ClinicAppFactory>, IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Patient_phoning_to_cancel_search_open_cancel_then_Undo()
+    {
+        var (patientName, appointmentId) = await PatientWithUpcomingAppointmentAsync();
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Receptionist.Email, DemoSignIns.Receptionist.Password);
+        await page.GotoAsync("/patients");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await page.GetByLabel("Search patients").FillAsync(patientName);
+        await Assertions.Expect(page.GetByTestId("patient-results").GetByText(patientName)).ToBeVisibleAsync();
+        await page.GetByLabel("Search patients").PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("patient-name")).ToHaveTextAsync(patientName);
+
+        var row = page.Locator($"[data-testid='upcoming-appointments'] tr[data-appointment-id='{appointmentId}']");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" }).ClickAsync();
+        var dialog = page.Locator(".mud-dialog").Filter(new() { Has = page.GetByText("Reason (optional)") });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" }).ClickAsync();
+
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Reinstate" })).ToBeVisibleAsync();
+        Assert.Equal(AppointmentStatus.Cancelled, await StatusAsync(appointmentId));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" })).ToBeVisibleAsync();
+        Assert.Equal(AppointmentStatus.Booked, await StatusAsync(appointmentId));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Practitioner_filter_survives_a_reload()
+    {
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Receptionist.Email, DemoSignIns.Receptionist.Password);
+        await page.GotoAsync("/calendar?view=day");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var tomsColumn = page.Locator(".cal-practitioner-header", new() { HasText = "Tom Becker" });
+        await Assertions.Expect(tomsColumn).ToHaveCountAsync(1);
+
+        await page.Locator("div.mud-input-control.mud-select").Filter(new() { HasText = "Practitioners" }).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("Tom Becker", new() { Exact = true }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(tomsColumn).ToHaveCountAsync(0);
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        await Assertions.Expect(page.Locator(".cal-practitioner-header", new() { HasText = "Priya Patel" })).ToHaveCountAsync(1);
+        await Assertions.Expect(tomsColumn).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Booking_over_another_appointment_is_refused_with_the_message_at_the_start_time()
+    {
+        var (_, appointmentId) = await PatientWithUpcomingAppointmentAsync();
+        await using var db = await app.CreateDbContextAsync();
+        var taken = await db.Set<Appointment>().AsNoTracking().SingleAsync(a => a.Id == appointmentId);
+        var clinic = await db.Set<ClinicBlazor.Features.Settings.Clinic>().AsNoTracking().SingleAsync();
+        var takenStart = clinic.ToLocal(taken.StartUtc);
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Receptionist.Email, DemoSignIns.Receptionist.Password);
+        await page.GotoAsync($"/calendar?view=day&date={takenStart:yyyy-MM-dd}");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // The top of the column is 08:00, before the demo's first appointments.
+        await page.Locator($".cal-column[data-practitioner-id='{taken.PractitionerId}']").ClickAsync(new() { Position = new() { X = 10, Y = 4 } });
+        var dialog = page.Locator(".mud-dialog").Filter(new() { HasText = "New appointment" });
+        await Assertions.Expect(dialog.GetByLabel("Start time")).ToHaveValueAsync("08:00");
+        await dialog.GetByLabel("Patient").FillAsync("smith");
+        await page.Locator(".mud-popover-open").GetByText("Jane Smith").ClickAsync();
+        await dialog.GetByLabel("Start time").FillAsync(takenStart.ToString("HH:mm"));
+        await dialog.GetByLabel("Start time").PressAsync("Tab");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Book" }).ClickAsync();
+
+        await Assertions.Expect(dialog.GetByText(AppointmentService.SlotTaken)).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<(string PatientName, int AppointmentId)> PatientWithUpcomingAppointmentAsync()
+    {
+        _ = app.ServerAddress;
+        await using var db = await app.CreateDbContextAsync();
+        var after = DateTime.UtcNow.AddHours(2);
+        var appointment = await db.Set<Appointment>().AsNoTracking().Include(a => a.Patient)
+            .Where(a => a.Status == AppointmentStatus.Booked && a.StartUtc > after)
+            .OrderBy(a => a.StartUtc)
+            .FirstAsync();
+        return (appointment.Patient!.FullName, appointment.Id);
+    }
+
+    private async Task<AppointmentStatus> StatusAsync(int appointmentId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<Appointment>().Where(a => a.Id == appointmentId).Select(a => a.Status).SingleAsync();
+    }
+}
