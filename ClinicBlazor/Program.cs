@@ -5,7 +5,9 @@ using ClinicBlazor.Features.DemoClinic;
 using ClinicBlazor.Features.Health;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
+using ClinicBlazor.Features.Notifications.Sms;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.SmsCredits;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +17,8 @@ builder.AddClinicIdentity();
 builder.AddClinicSettings();
 builder.AddAppointments();
 builder.AddMyInfo();
+builder.AddSms();
+builder.AddSmsCredits();
 builder.AddClinicStartup();
 builder.AddClinicHealth();
 
@@ -25,6 +29,8 @@ await app.PrepareClinicAsync();
 app.UseClinicShell();
 app.MapClinicHealth();
 app.MapClinicIdentity();
+app.MapSmsWebhooks();
+app.MapSmsCredits();
 app.MapClinicPages();
 
 app.Run();

@@ -3,6 +3,7 @@ using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Features.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -115,6 +116,9 @@ public sealed class DemoClinicSeeder(
 
         db.AddRange(DemoAppointments(clinic, practitioners, types, patients, now));
         await db.SaveChangesAsync(cancellationToken);
+
+        // Enough SMS credits to try SMS notices on first run.
+        await SmsCreditService.OpenDemoBalanceAsync(db, 50, now, cancellationToken);
     }
 
     /// <summary>Weekdays from a week ago to a week ahead, each practitioner with a realistic, non-overlapping day.</summary>

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ClinicBlazor.Features.Notifications.Sms;
+
+public static class SmsExtensions
+{
+    /// <summary>
+    /// The SMS sender (Twilio when <c>Notifications:Sms:Twilio:AccountSid</c> is set, otherwise the
+    /// development sink), its validated options, and a default <see cref="ISmsStatusSink"/> that the
+    /// notice pipeline replaces by registering its own.
+    /// </summary>
+    public static WebApplicationBuilder AddSms(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
+        services.TryAddScoped<ISmsStatusSink, LoggingSmsStatusSink>();
+
+        services.AddHttpClient<TwilioSmsSender>((provider, http) =>
+            {
+                http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<SmsOptions>>().Value.Twilio.TimeoutSeconds);
+            })
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                // A connection that cannot be made fails fast as "not sent" (transient), well
+                // inside the overall timeout that means "sent, answer unknown".
+                ConnectTimeout = TimeSpan.FromSeconds(Math.Max(1, provider.GetRequiredService<IOptions<SmsOptions>>().Value.Twilio.TimeoutSeconds / 2.0)),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+        services.AddSingleton<DevSinkSmsSender>();
+        services.AddTransient<ISmsSender>(provider => provider.GetRequiredService<IOptions<SmsOptions>>().Value.UsesTwilio
+            ? provider.GetRequiredService<TwilioSmsSender>()
+            : provider.GetRequiredService<DevSinkSmsSender>());
+        services.AddHostedService<SmsStartupWarnings>();
+        return builder;
+    }
+
+    public static WebApplication MapSmsWebhooks(this WebApplication app)
+    {
+        app.MapPost(SmsStatusWebhook.Path, SmsStatusWebhook.HandleAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+        return app;
+    }
+}
+
+/// <summary>Says at start-up what the SMS settings mean in practice, where it matters.</summary>
+internal sealed class SmsStartupWarnings(IOptions<SmsOptions> options, IHostEnvironment environment, ILogger<SmsStartupWarnings> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var sms = options.Value;
+        if (!sms.UsesTwilio)
+        {
+            var directory = Path.GetFullPath(sms.DevSinkDirectory, environment.ContentRootPath);
+            if (environment.IsDevelopment())
+            {
+                logger.LogInformation("No Twilio account configured: SMS are written to {Directory}", directory);
+            }
+            else
+            {
+                logger.LogWarning(
+                    "No Twilio account configured: SMS are written to {Directory}, with patient names in clear, and nobody receives them. Set Notifications:Sms:Twilio:* to send real SMS.",
+                    directory);
+            }
+        }
+        else if (!sms.Twilio.HasAuthToken)
+        {
+            logger.LogWarning("Twilio is configured with an API key only: no status callbacks are requested, so SMS stay 'Sent' and never show 'Delivered' or 'Undelivered'. Set Notifications:Sms:Twilio:AuthToken for delivery reports.");
+        }
+        else if (string.IsNullOrWhiteSpace(sms.Twilio.StatusCallbackUrl))
+        {
+            logger.LogWarning("Notifications:Sms:Twilio:StatusCallbackUrl is not set: no status callbacks are requested, so SMS never show 'Delivered' or 'Undelivered'.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
