@@ -16,6 +16,7 @@ public static class SmsExtensions
         services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>();
         services.TryAddScoped<ISmsStatusSink, LoggingSmsStatusSink>();
+        services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient<TwilioSmsSender>((provider, http) =>
             {

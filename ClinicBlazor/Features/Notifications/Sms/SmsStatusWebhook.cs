@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace ClinicBlazor.Features.Notifications.Sms;
@@ -28,6 +29,13 @@ internal static class SmsStatusWebhook
 
     public static async Task<IResult> HandleAsync(HttpRequest request, IOptions<SmsOptions> options, ISmsStatusSink sink, ILogger<ISmsStatusSink> logger, CancellationToken cancellationToken)
     {
+        // Twilio reads the status code, not a page: the app's status-code pages would re-execute
+        // this POST against a Razor page and answer 400 for the missing antiforgery token.
+        if (request.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
+        }
+
         var twilio = options.Value.Twilio;
         if (!twilio.HasAuthToken || !request.HasFormContentType)
         {
