@@ -31,6 +31,10 @@ public sealed class SmsCreditsPageTests(ClinicAppFactory app, BrowserFixture bro
         await Assertions.Expect(page.GetByTestId("sms-balance")).ToHaveTextAsync("75");
         await Assertions.Expect(page.GetByTestId("ledger")).ToContainTextAsync("Invoice 7");
         await Assertions.Expect(page.GetByTestId("ledger")).ToContainTextAsync("Olivia Grant");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains(",Top-up,25,75,Invoice 7,Olivia Grant,,", csv, StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
 

@@ -222,6 +222,33 @@ public sealed class TwilioSmsSenderTests(TwilioStandIn twilio) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_connection_that_cannot_be_made_in_time_is_transient_not_ambiguous()
+    {
+        // A listener whose accept queue is full and never accepted: Linux drops further SYNs, so a
+        // new connection hangs the way an unreachable host does.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start(1);
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var fillers = new List<System.Net.Sockets.TcpClient>();
+        for (var i = 0; i < 4; i++)
+        {
+            var filler = new System.Net.Sockets.TcpClient();
+            _ = filler.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            fillers.Add(filler);
+        }
+
+        await Task.Delay(200);
+        var settings = SmsTestHost.TwilioSettings(twilio, timeoutSeconds: 4);
+        settings["Notifications:Sms:Twilio:BaseUrl"] = $"http://127.0.0.1:{port}";
+        await using var host = SmsTestHost.Create(settings);
+
+        var result = await host.Sender.SendAsync(new SmsMessage(NewNumber(), Body));
+
+        fillers.ForEach(f => f.Dispose());
+        Assert.IsType<SmsTransientFailure>(result);
+    }
+
+    [Fact]
     public async Task Server_error_that_kept_the_message_is_found_among_older_and_other_deliveries_messages()
     {
         await using var host = SmsTestHost.Create(SmsTestHost.TwilioSettings(twilio));

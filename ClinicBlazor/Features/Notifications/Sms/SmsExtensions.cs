@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -22,12 +23,14 @@ public static class SmsExtensions
             {
                 http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<SmsOptions>>().Value.Twilio.TimeoutSeconds);
             })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider =>
             {
-                // A connection that cannot be made fails fast as "not sent" (transient), well
-                // inside the overall timeout that means "sent, answer unknown".
-                ConnectTimeout = TimeSpan.FromSeconds(Math.Max(1, provider.GetRequiredService<IOptions<SmsOptions>>().Value.Twilio.TimeoutSeconds / 2.0)),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                var connectTimeout = TimeSpan.FromSeconds(Math.Max(1, provider.GetRequiredService<IOptions<SmsOptions>>().Value.Twilio.TimeoutSeconds / 2.0));
+                return new SocketsHttpHandler
+                {
+                    ConnectCallback = (context, cancellationToken) => ConnectAsync(context, connectTimeout, cancellationToken),
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                };
             });
         services.AddSingleton<DevSinkSmsSender>();
         services.AddTransient<ISmsSender>(provider => provider.GetRequiredService<IOptions<SmsOptions>>().Value.UsesTwilio
@@ -35,6 +38,33 @@ public static class SmsExtensions
             : provider.GetRequiredService<DevSinkSmsSender>());
         services.AddHostedService<SmsStartupWarnings>();
         return builder;
+    }
+
+    /// <summary>
+    /// Connects within half the send timeout and reports a connection that could not be made as a
+    /// connection error (nothing sent: transient), never as the request timeout that means "sent,
+    /// answer unknown". SocketsHttpHandler's own ConnectTimeout would surface as that timeout.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, deadline.Token);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public static WebApplication MapSmsWebhooks(this WebApplication app)
