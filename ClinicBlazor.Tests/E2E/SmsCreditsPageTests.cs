@@ -45,7 +45,7 @@ public sealed class SmsCreditsPageTests(ClinicAppFactory app, BrowserFixture bro
 
         await page.GotoAsync("/sms-credits");
 
-        await Assertions.Expect(page.GetByText("Your role does not give you access to this page")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("sms-balance")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
