@@ -3,6 +3,7 @@ using ClinicBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ClinicBlazor.Tests.Features.Notifications.Sms;
 
@@ -17,10 +18,15 @@ internal sealed class SmsTestHost : IAsyncDisposable
 
     public ISmsSender Sender => app.Services.GetRequiredService<ISmsSender>();
 
-    public static SmsTestHost Create(IDictionary<string, string?> settings)
+    public static SmsTestHost Create(IDictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.AddSms();
         return new SmsTestHost(builder.Build());
     }
