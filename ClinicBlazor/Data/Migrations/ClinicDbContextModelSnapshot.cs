@@ -343,6 +343,87 @@ namespace ClinicBlazor.Data.Migrations
                     b.ToTable("Clinic");
                 });
 
+            modelBuilder.Entity("ClinicBlazor.Features.SmsCredits.SmsCreditAccount", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Balance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LowBalanceAlerted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LowBalanceThreshold")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SmsCreditAccounts", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_SmsCreditAccounts_Balance", "\"Balance\" >= 0");
+
+                            t.HasCheckConstraint("CK_SmsCreditAccounts_Singleton", "\"Id\" = 1");
+                        });
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Balance = 0,
+                            LowBalanceAlerted = false,
+                            LowBalanceThreshold = 10
+                        });
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.SmsCredits.SmsCreditLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("AttemptId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BalanceAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtUtc");
+
+                    b.HasIndex("AttemptId");
+
+                    b.ToTable("SmsCreditLedger", (string)null);
+                });
+
             modelBuilder.Entity("ClinicBlazor.Features.Staff.Practitioner", b =>
                 {
                     b.Property<int>("Id")

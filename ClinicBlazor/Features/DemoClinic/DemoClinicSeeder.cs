@@ -3,6 +3,7 @@ using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Features.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -119,6 +120,9 @@ public sealed class DemoClinicSeeder(
         db.AddRange(DemoAppointments(clinic, practitioners, types, patients, now)
             .Where(a => IsWithin(workingHours, clinic, a)));
         await db.SaveChangesAsync(cancellationToken);
+
+        // Enough SMS credits to try SMS notices on first run.
+        await SmsCreditService.OpenDemoBalanceAsync(db, 50, now, cancellationToken);
     }
 
     /// <summary>The practitioner who has Wednesday afternoons off (the others work Mon–Fri 08:30–17:30).</summary>

@@ -1,0 +1,329 @@
+using System.Globalization;
+using ClinicBlazor.Data;
+using ClinicBlazor.Features.Common;
+using ClinicBlazor.Features.Identity;
+using ClinicBlazor.Features.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClinicBlazor.Features.SmsCredits;
+
+/// <summary>What the SMS credits page shows at the top.</summary>
+public sealed record SmsCreditSummary(int Balance, int LowBalanceThreshold)
+{
+    public bool IsLow => LowBalanceThreshold > 0 && Balance < LowBalanceThreshold;
+}
+
+/// <summary>Which ledger rows to show: clinic-local dates, both ends included, and one kind or all.</summary>
+public sealed record SmsLedgerFilter(DateOnly? From = null, DateOnly? To = null, SmsCreditKind? Kind = null);
+
+/// <summary>A ledger row as the page and the CSV show it.</summary>
+public sealed record SmsLedgerRow(
+    long Id,
+    DateTime AtUtc,
+    DateTime AtLocal,
+    SmsCreditKind Kind,
+    int Amount,
+    int BalanceAfter,
+    string Note,
+    string ActorName,
+    int? DeliveryId,
+    int? AttemptId);
+
+/// <summary>Credits used on one clinic-local day: charges less refunds.</summary>
+public sealed record SmsDailyUsage(DateOnly Day, int Credits);
+
+/// <summary>
+/// Told once per crossing when a charge takes the balance below the low-balance threshold, inside
+/// the charging transaction, so an outbox row written here commits or rolls back with the charge.
+/// </summary>
+public interface ILowBalanceAlert
+{
+    Task BalanceFellBelowThresholdAsync(ClinicDbContext db, int balance, int threshold, CancellationToken cancellationToken = default);
+}
+
+internal sealed class LoggingLowBalanceAlert(ILogger<LoggingLowBalanceAlert> logger) : ILowBalanceAlert
+{
+    public Task BalanceFellBelowThresholdAsync(ClinicDbContext db, int balance, int threshold, CancellationToken cancellationToken = default)
+    {
+        logger.LogWarning("SMS credits are low: {Balance} left, below the threshold of {Threshold}", balance, threshold);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The clinic's SMS credits: admins top up and read the ledger; the notice dispatcher charges one
+/// credit per attempt inside its "mark Sending" transaction and refunds what the provider definitely
+/// refused. The balance changes only by single conditional UPDATEs, each with its ledger row, so two
+/// charges racing for the last credit cannot both win and the balance always equals the ledger's sum.
+/// </summary>
+public sealed class SmsCreditService(
+    IDbContextFactory<ClinicDbContext> dbFactory,
+    ClinicAuthorization authorization,
+    ClinicDirectory clinicDirectory,
+    ILowBalanceAlert lowBalanceAlert,
+    TimeProvider clock)
+{
+    public const int MinTopUp = 1;
+    public const int MaxTopUp = 100_000;
+    public const int MaxNoteLength = 500;
+    public const int MaxLowBalanceThreshold = 100_000;
+    public const string CreditsField = "credits";
+    public const string NoteField = "note";
+    public const string ThresholdField = "threshold";
+
+    /// <summary>Reads what was typed into the Top up field: a whole number of credits from 1 to 100,000.</summary>
+    public static Result<int> ParseCredits(string? text)
+    {
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            return Result<int>.Fail("Enter how many credits to add.", CreditsField);
+        }
+
+        if (!int.TryParse(trimmed, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var credits))
+        {
+            return decimal.TryParse(trimmed, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)
+                ? number == decimal.Truncate(number) ? Result<int>.Fail($"Top up at most {MaxTopUp:N0} credits at a time.", CreditsField)
+                  : Result<int>.Fail("Credits are whole numbers: enter a number without decimals.", CreditsField)
+                : Result<int>.Fail($"Enter a whole number of credits from {MinTopUp} to {MaxTopUp:N0}.", CreditsField);
+        }
+
+        var range = ValidateCredits(credits);
+        return range.Succeeded ? Result<int>.Ok(credits) : range;
+    }
+
+    public static Result ValidateCredits(int credits) => credits switch
+    {
+        < MinTopUp => Result.Fail($"Top up at least {MinTopUp} credit.", CreditsField),
+        > MaxTopUp => Result.Fail($"Top up at most {MaxTopUp:N0} credits at a time.", CreditsField),
+        _ => Result.Ok(),
+    };
+
+    public static Result ValidateNote(string? note) =>
+        (note?.Trim().Length ?? 0) > MaxNoteLength ? Result.Fail($"Keep the note under {MaxNoteLength} characters.", NoteField) : Result.Ok();
+
+    /// <summary>Adds credits (admins only); returns the new balance, or the refusal for its field.</summary>
+    public async Task<Result<int>> TopUpAsync(int credits, string? note, CancellationToken cancellationToken = default)
+    {
+        var actor = await authorization.RequireAsync(Permission.ManageSmsCredits);
+        var refusal = new[] { ValidateCredits(credits), ValidateNote(note) }.FirstOrDefault(r => !r.Succeeded);
+        if (refusal.Error is not null)
+        {
+            return refusal;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var balance = await AddAsync(db, SmsCreditKind.TopUp, credits, string.IsNullOrWhiteSpace(note) ? "Top-up" : note.Trim(), actor.UserId, actor.DisplayName, null, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result<int>.Ok(balance);
+    }
+
+    /// <summary>Top up from what was typed: the same refusals as the dialog shows at the field.</summary>
+    public async Task<Result<int>> TopUpAsync(string? credits, string? note, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ManageSmsCredits);
+        var parsed = ParseCredits(credits);
+        return parsed.Succeeded ? await TopUpAsync(parsed.Value, note, cancellationToken) : parsed;
+    }
+
+    /// <summary>
+    /// Charges one credit for an SMS attempt, inside the caller's open transaction (the one that marks
+    /// the delivery Sending), and saves the context's pending changes with it. False when there is no
+    /// credit left: nothing is written and the delivery is <c>Skipped: no SMS credits</c>.
+    /// </summary>
+    public async Task<bool> TryChargeAsync(ClinicDbContext db, int deliveryId, int attemptId, string note, CancellationToken cancellationToken = default)
+    {
+        RequireTransaction(db);
+        var charged = await db.Set<SmsCreditAccount>()
+            .Where(a => a.Id == SmsCreditAccount.SingletonId && a.Balance > 0)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance - 1), cancellationToken);
+        if (charged == 0)
+        {
+            return false;
+        }
+
+        var balance = await BalanceAsync(db, cancellationToken);
+        db.Add(Entry(SmsCreditKind.Charge, -1, balance, note, null, null, deliveryId, attemptId));
+        await db.SaveChangesAsync(cancellationToken);
+        await DetectLowBalanceCrossingAsync(db, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Gives back an attempt's credit when the provider definitely refused it, inside the caller's open
+    /// transaction. False (and nothing written) when that attempt was never charged or is already refunded,
+    /// so a repeated outcome cannot refund twice.
+    /// </summary>
+    public async Task<bool> RefundAsync(ClinicDbContext db, int deliveryId, int attemptId, string reason, CancellationToken cancellationToken = default)
+    {
+        RequireTransaction(db);
+        var ledger = db.Set<SmsCreditLedgerEntry>().Where(e => e.AttemptId == attemptId && e.DeliveryId == deliveryId);
+        var net = await ledger.Where(e => e.Kind == SmsCreditKind.Charge || e.Kind == SmsCreditKind.Refund).SumAsync(e => e.Amount, cancellationToken);
+        if (net >= 0)
+        {
+            return false;
+        }
+
+        await AddAsync(db, SmsCreditKind.Refund, 1, reason, null, SmsCreditLedgerEntry.SystemActor, deliveryId, attemptId, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// True exactly once each time the balance is below the threshold (then false until a top-up,
+    /// refund or new threshold lifts it back), raising <see cref="ILowBalanceAlert"/> in the caller's transaction.
+    /// </summary>
+    public async Task<bool> DetectLowBalanceCrossingAsync(ClinicDbContext db, CancellationToken cancellationToken = default)
+    {
+        var crossed = await db.Set<SmsCreditAccount>()
+            .Where(a => a.Id == SmsCreditAccount.SingletonId && !a.LowBalanceAlerted && a.LowBalanceThreshold > 0 && a.Balance < a.LowBalanceThreshold)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LowBalanceAlerted, true), cancellationToken);
+        if (crossed == 0)
+        {
+            return false;
+        }
+
+        var account = await db.Set<SmsCreditAccount>().AsNoTracking().SingleAsync(a => a.Id == SmsCreditAccount.SingletonId, cancellationToken);
+        await lowBalanceAlert.BalanceFellBelowThresholdAsync(db, account.Balance, account.LowBalanceThreshold, cancellationToken);
+        return true;
+    }
+
+    public async Task<SmsCreditSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ManageSmsCredits);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var account = await db.Set<SmsCreditAccount>().AsNoTracking().SingleAsync(a => a.Id == SmsCreditAccount.SingletonId, cancellationToken);
+        return new SmsCreditSummary(account.Balance, account.LowBalanceThreshold);
+    }
+
+    /// <summary>The stored balance, read inside whatever the caller has open (no permission needed: a number, no names).</summary>
+    public static async Task<int> BalanceAsync(ClinicDbContext db, CancellationToken cancellationToken = default) =>
+        await db.Set<SmsCreditAccount>().Where(a => a.Id == SmsCreditAccount.SingletonId).Select(a => a.Balance).SingleAsync(cancellationToken);
+
+    public async Task<Result> SetLowBalanceThresholdAsync(int threshold, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ManageSmsCredits);
+        if (threshold is < 0 or > MaxLowBalanceThreshold)
+        {
+            return Result.Fail($"Enter a threshold from 0 (no alert) to {MaxLowBalanceThreshold:N0} credits.", ThresholdField);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Set<SmsCreditAccount>().Where(a => a.Id == SmsCreditAccount.SingletonId)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LowBalanceThreshold, threshold), cancellationToken);
+        await ClearAlertIfRecoveredAsync(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result.Ok();
+    }
+
+    public async Task<IReadOnlyList<SmsLedgerRow>> GetLedgerAsync(SmsLedgerFilter filter, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ManageSmsCredits);
+        var clinic = await clinicDirectory.GetAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Set<SmsCreditLedgerEntry>().AsNoTracking();
+        if (filter.From is { } from)
+        {
+            var fromUtc = clinic.ToUtc(from.ToDateTime(TimeOnly.MinValue));
+            query = query.Where(e => e.AtUtc >= fromUtc);
+        }
+
+        if (filter.To is { } to)
+        {
+            var beforeUtc = clinic.ToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue));
+            query = query.Where(e => e.AtUtc < beforeUtc);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            query = query.Where(e => e.Kind == kind);
+        }
+
+        var entries = await query.OrderByDescending(e => e.Id).ToListAsync(cancellationToken);
+        return entries.Select(e => new SmsLedgerRow(e.Id, e.AtUtc, clinic.ToLocal(e.AtUtc), e.Kind, e.Amount, e.BalanceAfter, e.Note, e.ActorName, e.DeliveryId, e.AttemptId)).ToList();
+    }
+
+    /// <summary>The filtered ledger as CSV (see <see cref="SmsLedgerCsv"/>).</summary>
+    public async Task<string> ExportCsvAsync(SmsLedgerFilter filter, CancellationToken cancellationToken = default) =>
+        SmsLedgerCsv.Write(await GetLedgerAsync(filter, cancellationToken));
+
+    /// <summary>Credits used per clinic-local day (charges less refunds), oldest first, today last.</summary>
+    public async Task<IReadOnlyList<SmsDailyUsage>> GetDailyUsageAsync(int days = 30, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ManageSmsCredits);
+        var clinic = await clinicDirectory.GetAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(clinic.ToLocal(clock.GetUtcNow().UtcDateTime));
+        var firstDay = today.AddDays(1 - days);
+        var sinceUtc = clinic.ToUtc(firstDay.ToDateTime(TimeOnly.MinValue));
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var movements = await db.Set<SmsCreditLedgerEntry>().AsNoTracking()
+            .Where(e => e.AtUtc >= sinceUtc && (e.Kind == SmsCreditKind.Charge || e.Kind == SmsCreditKind.Refund))
+            .Select(e => new { e.AtUtc, e.Amount })
+            .ToListAsync(cancellationToken);
+        var usedByDay = movements
+            .GroupBy(m => DateOnly.FromDateTime(clinic.ToLocal(m.AtUtc)))
+            .ToDictionary(g => g.Key, g => -g.Sum(m => m.Amount));
+        return Enumerable.Range(0, days)
+            .Select(offset => firstDay.AddDays(offset))
+            .Select(day => new SmsDailyUsage(day, usedByDay.GetValueOrDefault(day)))
+            .ToList();
+    }
+
+    /// <summary>The demo clinic's opening top-up, once: nothing happens when the ledger already has rows.</summary>
+    internal static async Task OpenDemoBalanceAsync(ClinicDbContext db, int credits, DateTime nowUtc, CancellationToken cancellationToken = default)
+    {
+        if (await db.Set<SmsCreditLedgerEntry>().AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Set<SmsCreditAccount>().Where(a => a.Id == SmsCreditAccount.SingletonId)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance + credits), cancellationToken);
+        db.Add(new SmsCreditLedgerEntry
+        {
+            AtUtc = nowUtc, Kind = SmsCreditKind.TopUp, Amount = credits, BalanceAfter = await BalanceAsync(db, cancellationToken),
+            Note = "Opening balance", ActorName = SmsCreditLedgerEntry.SystemActor,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<int> AddAsync(ClinicDbContext db, SmsCreditKind kind, int credits, string note, string? actorUserId, string actorName, int? deliveryId, int? attemptId, CancellationToken cancellationToken)
+    {
+        await db.Set<SmsCreditAccount>().Where(a => a.Id == SmsCreditAccount.SingletonId)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance + credits), cancellationToken);
+        var balance = await BalanceAsync(db, cancellationToken);
+        db.Add(Entry(kind, credits, balance, note, actorUserId, actorName, deliveryId, attemptId));
+        await db.SaveChangesAsync(cancellationToken);
+        await ClearAlertIfRecoveredAsync(db, cancellationToken);
+        return balance;
+    }
+
+    private SmsCreditLedgerEntry Entry(SmsCreditKind kind, int amount, int balanceAfter, string note, string? actorUserId, string? actorName, int? deliveryId, int? attemptId) => new()
+    {
+        AtUtc = clock.GetUtcNow().UtcDateTime,
+        Kind = kind,
+        Amount = amount,
+        BalanceAfter = balanceAfter,
+        Note = note.Length > MaxNoteLength ? note[..MaxNoteLength] : note,
+        ActorUserId = actorUserId,
+        ActorName = actorName ?? SmsCreditLedgerEntry.SystemActor,
+        DeliveryId = deliveryId,
+        AttemptId = attemptId,
+    };
+
+    private static async Task ClearAlertIfRecoveredAsync(ClinicDbContext db, CancellationToken cancellationToken) =>
+        await db.Set<SmsCreditAccount>()
+            .Where(a => a.Id == SmsCreditAccount.SingletonId && a.LowBalanceAlerted && (a.LowBalanceThreshold == 0 || a.Balance >= a.LowBalanceThreshold))
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LowBalanceAlerted, false), cancellationToken);
+
+    private static void RequireTransaction(ClinicDbContext db)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Charges and refunds belong in the caller's transaction (the one that records the attempt): begin one first.");
+        }
+    }
+}
