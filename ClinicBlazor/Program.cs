@@ -5,6 +5,7 @@ using ClinicBlazor.Features.DemoClinic;
 using ClinicBlazor.Features.Health;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
+using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddClinicIdentity();
 builder.AddClinicSettings();
 builder.AddAppointments();
 builder.AddMyInfo();
+builder.AddNotifications();
 builder.AddClinicStartup();
 builder.AddClinicHealth();
 
