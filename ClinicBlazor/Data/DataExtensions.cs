@@ -9,16 +9,21 @@ public static class DataExtensions
     /// <summary>The clinic database: one context per operation through the factory (components never hold one).</summary>
     public static WebApplicationBuilder AddClinicData(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Clinic");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = DefaultConnectionString;
-        }
-
         builder.Services.AddSingleton<SqlitePragmas>();
-        builder.Services.AddDbContextFactory<ClinicDbContext>((services, options) => options
-            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(ClinicDbContext).Assembly.FullName))
-            .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
+        builder.Services.AddDbContextFactory<ClinicDbContext>((services, options) =>
+        {
+            // Read when the first context is made, not while Program.cs runs: configuration added
+            // by a host (the integration tests' own database file) is only complete by then.
+            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Clinic");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                connectionString = DefaultConnectionString;
+            }
+
+            options
+                .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(ClinicDbContext).Assembly.FullName))
+                .AddInterceptors(services.GetRequiredService<SqlitePragmas>());
+        });
         return builder;
     }
 
