@@ -102,6 +102,22 @@ internal static class NoticeTestKit
             .FirstAsync();
     }
 
+    /// <summary>Polls until the condition holds about the latest notice (the job records the outcome just after the mail server answered).</summary>
+    public static async Task<CancellationNotice> WaitForNoticeAsync(this ClinicAppFactory app, int appointmentId, Func<CancellationNotice, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var notice = await app.NoticeForAsync(appointmentId);
+            if (condition(notice) || DateTime.UtcNow > deadline)
+            {
+                return notice;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public static Task<DispatchResult> DispatchAsync(this ClinicAppFactory app) =>
         app.Services.GetRequiredService<NoticeDispatcher>().DispatchDueAsync(app.Clock!.GetUtcNow().UtcDateTime);
 
