@@ -29,7 +29,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 # maildev, the real SMTP server the notification tests talk to, into a local git-ignored folder.
-if [ ! -f .test-tools/node_modules/maildev/bin/maildev ]; then
+if [ ! -f .test-tools/node_modules/maildev/dist/bin/maildev.js ]; then
   log "installing maildev into .test-tools"
   mkdir -p .test-tools
   npm install --prefix .test-tools --no-audit --no-fund --loglevel=error maildev@3.0.0 >/dev/null

@@ -33,7 +33,8 @@ public sealed class MaildevServer : IAsyncLifetime
             return;
         }
 
-        var script = Path.Combine(RepositoryPaths.TestTools, "node_modules", "maildev", "bin", "maildev");
+        // maildev 3 ships its command as dist/bin/maildev.js (package.json "bin").
+        var script = Path.Combine(RepositoryPaths.TestTools, "node_modules", "maildev", "dist", "bin", "maildev.js");
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"maildev is not installed at {script}: run ./test.sh, which installs it.");

@@ -145,7 +145,7 @@ public sealed class OnlineBookingTests : IAsyncLifetime
                 await using var own = app.AnonymousScope();
                 var service = own.ServiceProvider.GetRequiredService<OnlineBookingService>();
                 barrier.SignalAndWait();
-                return await service.BookAsync(slot.Key, type, Patient($"Racer{round}x{i}"));
+                return await service.BookAsync(slot.Key, type, Patient($"Racer{round}x{i}"), "http://clinic.test/booking/");
             })).ToArray();
             var results = await Task.WhenAll(attempts);
 
@@ -188,7 +188,7 @@ public sealed class OnlineBookingTests : IAsyncLifetime
         var details = Patient("Nomobile");
         details.Mobile = "12";
 
-        var result = await bookings.BookAsync(slot.Key, type, details);
+        var result = await bookings.BookAsync(slot.Key, type, details, "http://clinic.test/booking/");
 
         Assert.False(result.Succeeded);
         Assert.Equal(nameof(PatientDetailsInput.Mobile), result.Field);
@@ -201,7 +201,7 @@ public sealed class OnlineBookingTests : IAsyncLifetime
         var bookings = scope.ServiceProvider.GetRequiredService<OnlineBookingService>();
         var type = (await bookings.GetChoicesAsync()).Types[0].Id;
         var slot = (await bookings.GetSlotsAsync(null, type, day))[0];
-        var result = await bookings.BookAsync(slot.Key, type, Patient("Online"));
+        var result = await bookings.BookAsync(slot.Key, type, Patient("Online"), "http://clinic.test/booking/");
         Assert.True(result.Succeeded, result.Error);
         return result.Value!;
     }

@@ -195,7 +195,7 @@ public sealed class NoticeHistory(
         }
 
         var clinic = await clinicDirectory.GetAsync(cancellationToken);
-        var sent = await outgoingEmail.SendNowAsync(NoticeMessages.Test(practitioner.NotificationEmail, practitioner.DisplayName, clinic), "Test notification", practitioner.Id, cancellationToken);
+        var sent = await outgoingEmail.SendNowAsync(NoticeMessages.Test(practitioner.NotificationEmail, practitioner.DisplayName, clinic), "Test notification", practitioner.Id, cancellationToken: cancellationToken);
         return sent.State == OutboxMessageState.Sent
             ? Result<string>.Ok($"Test email sent to {practitioner.NotificationEmail}.")
             : Result.Fail($"The test email was not sent: {sent.Error}");

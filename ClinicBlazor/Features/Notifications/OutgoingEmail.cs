@@ -10,17 +10,22 @@ namespace ClinicBlazor.Features.Notifications;
 /// </summary>
 public sealed class OutgoingEmail(IDbContextFactory<ClinicDbContext> dbFactory, IEmailSender sender, TimeProvider clock)
 {
-    public async Task<OutboxMessage> SendNowAsync(EmailMessage message, string kind, int? practitionerId, CancellationToken cancellationToken = default)
+    /// <param name="recordAs">
+    /// What the Outbox keeps instead of <paramref name="message"/>, when the message carries a secret
+    /// (a patient's private booking link) that must never be stored.
+    /// </param>
+    public async Task<OutboxMessage> SendNowAsync(EmailMessage message, string kind, int? practitionerId, EmailMessage? recordAs = null, CancellationToken cancellationToken = default)
     {
+        var recorded = recordAs ?? message;
         var outbox = new OutboxMessage
         {
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
             Kind = kind,
             Channel = NoticeChannel.Email,
-            To = message.To,
-            Subject = message.Subject,
-            TextBody = message.TextBody,
-            HtmlBody = message.HtmlBody,
+            To = recorded.To,
+            Subject = recorded.Subject,
+            TextBody = recorded.TextBody,
+            HtmlBody = recorded.HtmlBody,
             State = OutboxMessageState.Sending,
             PractitionerId = practitionerId,
         };

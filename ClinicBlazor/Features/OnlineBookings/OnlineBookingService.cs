@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Common;
+using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.Staff;
@@ -91,6 +92,7 @@ public sealed class OnlineBookingService(
     AvailabilityService availability,
     AppointmentService appointments,
     CalendarNotifier calendarNotifier,
+    OutgoingEmail outgoingEmail,
     TimeProvider clock)
 {
     public const string SlotJustTaken = "Sorry, that time was just taken. Please choose another time.";
@@ -121,7 +123,11 @@ public sealed class OnlineBookingService(
         return await FreeSlotsAsync(db, practitionerId, appointmentTypeId, day, cancellationToken);
     }
 
-    public async Task<Result<BookingConfirmation>> BookAsync(string slotKey, int appointmentTypeId, PatientDetailsInput details, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Books the slot for the patient and emails them the confirmation (through the outbox) with
+    /// their private link, <paramref name="manageLinkBase"/> followed by the token.
+    /// </summary>
+    public async Task<Result<BookingConfirmation>> BookAsync(string slotKey, int appointmentTypeId, PatientDetailsInput details, string manageLinkBase, CancellationToken cancellationToken = default)
     {
         if (!OfferedSlot.TryParseKey(slotKey, out var practitionerId, out var startUtc))
         {
@@ -178,7 +184,18 @@ public sealed class OnlineBookingService(
         }
 
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Booked, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
-        return Result<BookingConfirmation>.Ok(new BookingConfirmation(token, appointment.Id, practitionerName, type.Name, clinic.ToLocal(startUtc), details.Email.Trim()));
+        var confirmation = new BookingConfirmation(token, appointment.Id, practitionerName, type.Name, clinic.ToLocal(startUtc), details.Email.Trim());
+
+        // After the commit, never inside it; a failed send stays on the Outbox page as not sent,
+        // and the patient still has the link on screen.
+        // The Outbox keeps a copy without the private link: the token exists only in the patient's email.
+        await outgoingEmail.SendNowAsync(
+            BookingConfirmationEmail.Create(clinic.Name, clinic.Phone, confirmation, details.FirstName.Trim(), manageLinkBase + token),
+            BookingConfirmationEmail.Kind,
+            practitionerId: null,
+            recordAs: BookingConfirmationEmail.Create(clinic.Name, clinic.Phone, confirmation, details.FirstName.Trim(), manageLinkBase + "(private link, not kept)"),
+            cancellationToken: cancellationToken);
+        return Result<BookingConfirmation>.Ok(confirmation);
     }
 
     /// <summary>The booking behind a private link, or null for any link that is not valid now (wrong, expired, cancelled).</summary>
