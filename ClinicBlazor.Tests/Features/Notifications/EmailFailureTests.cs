@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicBlazor.Tests.Features.Notifications;
 
-/// <summary>How the dispatcher treats a permanent refusal, wrong settings (SMTP 535) and giving up.</summary>
+/// <summary>How the dispatcher treats a permanent refusal and wrong settings (SMTP 535).</summary>
 public sealed class EmailFailureTests : IAsyncLifetime
 {
     private readonly ClinicAppFactory app = NoticeTestKit.NewApp();
@@ -67,25 +67,6 @@ public sealed class EmailFailureTests : IAsyncLifetime
         Assert.Null(await ProblemSeenByAsync(DemoSignIns.Admin.Email));
     }
 
-    [Fact]
-    public async Task Transient_failures_give_up_after_a_day()
-    {
-        var appointmentId = await CancelOneAsync();
-        sender.Always = new EmailSendException(EmailFailureKind.Transient, "the mail server said try later (421)");
-
-        app.Clock!.Advance(TimeSpan.FromSeconds(60));
-        for (var run = 0; run < 40; run++)
-        {
-            await app.DispatchAsync();
-            app.Clock.Advance(TimeSpan.FromHours(1));
-        }
-
-        var delivery = (await app.NoticeForAsync(appointmentId)).Email();
-        Assert.Equal(DeliveryState.Failed, delivery.State);
-        Assert.Equal("gave up after a day", delivery.Reason);
-        Assert.True(delivery.AttemptCount > 5);
-    }
-
     private async Task<int> CancelOneAsync()
     {
         await app.SetNoticesAsync(DemoSignIns.Practitioner.Email, NotificationMethod.Email);
@@ -100,12 +81,10 @@ public sealed class EmailFailureTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<NoticeHistory>().GetEmailSettingsProblemAsync();
     }
 
-    /// <summary>Fails the next send (or every send) as told; otherwise accepts.</summary>
+    /// <summary>Fails the next send as told; otherwise accepts.</summary>
     private sealed class ScriptedEmailSender : IEmailSender, IEmailSession
     {
         public EmailSendException? Next { get; set; }
-
-        public EmailSendException? Always { get; set; }
 
         public string Description => "scripted";
 
@@ -113,7 +92,7 @@ public sealed class EmailFailureTests : IAsyncLifetime
 
         public Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken)
         {
-            var failure = Always ?? Next;
+            var failure = Next;
             Next = null;
             return failure is null ? Task.FromResult($"accepted-{Guid.NewGuid():N}") : Task.FromException<string>(failure);
         }
