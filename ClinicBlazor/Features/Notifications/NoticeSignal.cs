@@ -9,6 +9,9 @@ namespace ClinicBlazor.Features.Notifications;
 /// </summary>
 public sealed class NoticeSignal(ISchedulerFactory schedulerFactory, TimeProvider clock, ILogger<NoticeSignal> logger) : IDisposable
 {
+    /// <summary>The scheduler's own clock (real time; see AddNotifications).</summary>
+    internal static readonly TimeProvider SchedulerClock = TimeProvider.System;
+
     internal static readonly TriggerKey SignalTrigger = new("deliver-notices-signal", "notifications");
 
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -30,9 +33,10 @@ public sealed class NoticeSignal(ISchedulerFactory schedulerFactory, TimeProvide
                     delay = TimeSpan.Zero;
                 }
 
-                // Quartz keeps its own (real) clock: the trigger is placed by the delay, not the instant.
-                var fireAt = DateTimeOffset.UtcNow + delay + TimeSpan.FromMilliseconds(200);
-                if (scheduledFor is { } existing && existing > DateTimeOffset.UtcNow && existing <= fireAt)
+                // The trigger is placed by the delay on the scheduler's clock, not by the app's instant.
+                var schedulerNow = SchedulerClock.GetUtcNow();
+                var fireAt = schedulerNow + delay + TimeSpan.FromMilliseconds(200);
+                if (scheduledFor is { } existing && existing > schedulerNow && existing <= fireAt)
                 {
                     return;
                 }
