@@ -54,7 +54,7 @@ public sealed class NoticeDispatcherTests(MaildevServer maildev) : IClassFixture
         }
 
         Assert.Contains("Thu 26 Nov 02:00", first.Text);
-        Assert.Contains("/calendar?day=2026-11-26", first.Html);
+        Assert.Contains("/calendar?view=day&amp;date=2026-11-26", first.Html);
 
         app.Clock.Advance(TimeSpan.FromSeconds(10)); // t+70
         await app.CancelAsAsync(Sam, noah.Id);

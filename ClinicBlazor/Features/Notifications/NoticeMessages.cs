@@ -14,7 +14,7 @@ public static class NoticeMessages
         clinic.ToLocal(utc).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
 
     public static string CalendarLink(string baseUrl, Clinic clinic, DateTime startUtc) =>
-        $"{baseUrl.TrimEnd('/')}/calendar?day={clinic.ToLocal(startUtc):yyyy-MM-dd}";
+        $"{baseUrl.TrimEnd('/')}/calendar?view=day&date={clinic.ToLocal(startUtc):yyyy-MM-dd}";
 
     public static EmailMessage Digest(string to, IReadOnlyList<CancellationNotice> notices, Clinic clinic, string baseUrl)
     {
