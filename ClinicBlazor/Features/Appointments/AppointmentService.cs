@@ -1,6 +1,7 @@
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.Common;
+using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +22,8 @@ public sealed class AppointmentService(
     IDbContextFactory<ClinicDbContext> dbFactory,
     ClinicAuthorization authorization,
     CalendarNotifier calendarNotifier,
+    CancellationNotices notices,
+    NoticeSignal noticeSignal,
     TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This appointment was changed by someone else. Close it and open it again to see the latest.";
@@ -175,12 +178,20 @@ public sealed class AppointmentService(
         appointment.CancellationReason = command.Reason;
         appointment.CancellationNote = note;
 
+        // Who is told is decided here, once, in the cancellation's own transaction.
+        var notice = await notices.RecordAsync(db, appointment, canceller, now, cancellationToken);
+
         if (!await TrySaveAsync(db, cancellationToken))
         {
             return Result.Fail(ChangedBySomeoneElse);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (notice.Deliveries.Any(d => d.State == DeliveryState.Pending))
+        {
+            await noticeSignal.DeliveriesDueAsync(notice.Deliveries.Min(d => d.DueAtUtc));
+        }
+
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Cancelled, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
         return Result<Appointment>.Ok(appointment);
     }
@@ -215,12 +226,21 @@ public sealed class AppointmentService(
         appointment.CancellationReason = null;
         appointment.CancellationNote = null;
 
+        // Unsent notices are dropped; one already sent gets a "Reinstated" follow-up.
+        var now = clock.GetUtcNow().UtcDateTime;
+        var followUp = await notices.ReinstatedAsync(db, appointment.Id, now, cancellationToken);
+
         if (!await TrySaveAsync(db, cancellationToken))
         {
             return Result.Fail(ChangedBySomeoneElse);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (followUp)
+        {
+            await noticeSignal.DeliveriesDueAsync(now);
+        }
+
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Reinstated, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
         return Result<Appointment>.Ok(appointment);
     }

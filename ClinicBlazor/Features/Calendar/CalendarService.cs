@@ -26,7 +26,8 @@ public sealed record CalendarAppointment(
     DateTime EndUtc,
     bool IsCancelled,
     CancellationReason? CancellationReason,
-    Guid Version);
+    Guid Version,
+    bool BookedOnline = false);
 
 /// <summary>An appointment opened in the appointment dialog.</summary>
 public sealed record AppointmentDetails(
@@ -66,7 +67,7 @@ public sealed record CalendarSetup(
 public sealed record BusinessHoursView(DayOfWeek Day, TimeOnly Opens, TimeOnly Closes);
 
 /// <summary>Reads for the calendar: no-tracking projections, one query per view change.</summary>
-public sealed class CalendarService(IDbContextFactory<ClinicDbContext> dbFactory, ClinicAuthorization authorization)
+public sealed class CalendarService(IDbContextFactory<ClinicDbContext> dbFactory, ClinicAuthorization authorization, AvailabilityService availability)
 {
     public async Task<CalendarSetup> GetSetupAsync(CancellationToken cancellationToken = default)
     {
@@ -108,8 +109,60 @@ public sealed class CalendarService(IDbContextFactory<ClinicDbContext> dbFactory
                 a.EndUtc,
                 a.Status == AppointmentStatus.Cancelled,
                 a.CancellationReason,
-                a.Version))
+                a.Version,
+                a.BookedOnline))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Every practitioner's working day over local dates <paramref name="first"/>..<paramref name="last"/>:
+    /// one batch read of working hours and time off, in the clinic's local minutes, for shading the grid.
+    /// </summary>
+    public async Task<CalendarAvailability> GetAvailabilityAsync(CalendarSetup setup, DateOnly first, DateOnly last, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.UseCalendar);
+        var ids = setup.Practitioners.Select(p => p.Id).ToList();
+        var windows = await availability.GetWorkingWindowsAsync(ids, first, last, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var timeOff = await db.Set<PractitionerTimeOff>().AsNoTracking()
+            .Where(t => ids.Contains(t.PractitionerId) && t.StartDate <= last && t.EndDate >= first)
+            .Select(t => new { t.PractitionerId, t.StartDate, t.EndDate })
+            .ToListAsync(cancellationToken);
+
+        var zone = setup.TimeZone;
+        var days = new Dictionary<(int PractitionerId, DateOnly Day), WorkingDay>();
+        foreach (var (practitionerId, byDate) in windows)
+        {
+            foreach (var (date, utcWindows) in byDate)
+            {
+                var away = timeOff.Any(t => t.PractitionerId == practitionerId && t.StartDate <= date && date <= t.EndDate);
+                days[(practitionerId, date)] = new WorkingDay(utcWindows.Select(w => LocalMinutes(zone, date, w)).ToList(), away);
+            }
+        }
+
+        return new CalendarAvailability(days);
+    }
+
+    /// <summary>Null when the appointment lies inside the practitioner's working hours, otherwise the warning to show before saving.</summary>
+    public async Task<string?> WorkingHoursWarningAsync(CalendarPractitioner practitioner, DateTime startUtc, DateTime endUtc, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.UseCalendar);
+        return await availability.IsWithinWorkingHoursAsync(practitioner.Id, startUtc, endUtc, cancellationToken)
+            ? null
+            : OutsideWorkingHours(practitioner.DisplayName);
+    }
+
+    /// <summary>The warning for booking or moving someone outside their hours: allowed, but said first.</summary>
+    public static string OutsideWorkingHours(string practitionerName) => $"Outside {practitionerName}'s working hours";
+
+    private static MinuteRange LocalMinutes(TimeZoneInfo zone, DateOnly date, UtcInterval window)
+    {
+        // A window reaching past midnight either side is cut at this day's edges.
+        var start = TimeZoneInfo.ConvertTimeFromUtc(window.StartUtc, zone);
+        var end = TimeZoneInfo.ConvertTimeFromUtc(window.EndUtc, zone);
+        var startMinute = DateOnly.FromDateTime(start) < date ? 0 : start.Hour * 60 + start.Minute;
+        var endMinute = DateOnly.FromDateTime(end) > date ? 24 * 60 : end.Hour * 60 + end.Minute;
+        return new MinuteRange(startMinute, endMinute);
     }
 
     public async Task<AppointmentDetails?> GetDetailsAsync(int appointmentId, CancellationToken cancellationToken = default)

@@ -1,7 +1,11 @@
 using ClinicBlazor.Data;
+using ClinicBlazor.Features.Common;
 using ClinicBlazor.Features.Identity;
+using ClinicBlazor.Features.Notifications;
+using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
+using PhoneNumbers;
 
 namespace ClinicBlazor.Features.MyInfo;
 
@@ -16,12 +20,199 @@ public sealed record MyInfoDetails(
     NotificationMethod NotificationMethod,
     int? NotifyWithinDays);
 
+/// <summary>What My Info's Save changes sends: the raw mobile as typed, the rest as chosen.</summary>
+public sealed record SaveMyInfo(
+    string UserId,
+    string DisplayName,
+    string NotificationEmail,
+    string? Mobile,
+    NotificationMethod NotificationMethod,
+    int? NotifyWithinDays);
+
+/// <summary>Saved, or refused with one message per field (keyed by <see cref="SaveMyInfo"/>'s property names).</summary>
+public sealed record MyInfoSaveResult(IReadOnlyDictionary<string, string> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+
+    public string? ErrorFor(string field) => Errors.GetValueOrDefault(field);
+}
+
 /// <summary>
 /// My Info: everyone edits their own; an admin may edit anyone's (and that is recorded). The rule
 /// is enforced here, not by hiding buttons.
 /// </summary>
-public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, ClinicAuthorization authorization)
+public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, ClinicAuthorization authorization, TimeProvider clock)
 {
+    /// <summary>Saves everything or nothing: any refusal comes back per field, with nothing written.</summary>
+    public async Task<MyInfoSaveResult> SaveAsync(SaveMyInfo command, CancellationToken cancellationToken = default)
+    {
+        var actor = await RequireMayEditAsync(command.UserId);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == command.UserId, cancellationToken)
+                   ?? throw new InvalidOperationException($"No staff member {command.UserId}.");
+        var practitioner = await db.Set<Practitioner>().SingleOrDefaultAsync(p => p.UserId == command.UserId, cancellationToken);
+        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var name = command.DisplayName.Trim();
+        if (name.Length == 0)
+        {
+            errors[nameof(SaveMyInfo.DisplayName)] = "Enter your name.";
+        }
+        else if (name.Length > 200)
+        {
+            errors[nameof(SaveMyInfo.DisplayName)] = "Keep the name under 200 characters.";
+        }
+
+        var email = command.NotificationEmail.Trim();
+        var method = command.NotificationMethod;
+        if (email.Length > 0 && !NotificationsOptionsValidator.IsEmailAddress(email))
+        {
+            errors[nameof(SaveMyInfo.NotificationEmail)] = "Enter an email address like name@example.com.";
+        }
+        else if (email.Length == 0 && method.UsesEmail())
+        {
+            errors[nameof(SaveMyInfo.NotificationEmail)] = "Enter the email address notices should go to, or choose a method without email.";
+        }
+
+        var mobile = "";
+        if (!string.IsNullOrWhiteSpace(command.Mobile))
+        {
+            mobile = ParseMobile(command.Mobile, clinic.CountryCode) ?? "";
+            if (mobile.Length == 0)
+            {
+                errors[nameof(SaveMyInfo.Mobile)] = $"Enter a valid mobile number, like {ExampleMobile(clinic.CountryCode)}.";
+            }
+        }
+        else if (method.UsesSms())
+        {
+            errors[nameof(SaveMyInfo.Mobile)] = "Enter your mobile number to receive SMS, or choose a method without SMS.";
+        }
+
+        if (command.NotifyWithinDays is < 1 or > 30)
+        {
+            errors[nameof(SaveMyInfo.NotifyWithinDays)] = "Choose Anytime or between 1 and 30 days.";
+        }
+
+        if (practitioner is null && method != NotificationMethod.Off)
+        {
+            errors[nameof(SaveMyInfo.NotificationMethod)] = "Only practitioners receive cancellation notifications.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return new MyInfoSaveResult(errors);
+        }
+
+        var changes = new List<string>();
+        void Track<T>(string label, T before, T after, Func<T, string>? show = null)
+        {
+            if (!EqualityComparer<T>.Default.Equals(before, after))
+            {
+                show ??= value => value?.ToString() ?? "";
+                changes.Add($"{label}: {Show(show(before))} → {Show(show(after))}");
+            }
+        }
+
+        Track("Name", user.DisplayName, name);
+        user.DisplayName = name;
+        if (practitioner is not null)
+        {
+            Track("Notification email", practitioner.NotificationEmail, email);
+            Track("Mobile", practitioner.MobileE164, mobile);
+            Track("Cancellation notifications", practitioner.NotificationMethod, method, m => m.Label());
+            Track("How far in advance", practitioner.NotifyWithinDays, command.NotifyWithinDays, DescribeWindow);
+            practitioner.DisplayName = name;
+            practitioner.NotificationEmail = email;
+            practitioner.MobileE164 = mobile;
+            practitioner.NotificationMethod = method;
+            practitioner.NotifyWithinDays = command.NotifyWithinDays;
+        }
+        else
+        {
+            Track("Mobile", user.PhoneNumber ?? "", mobile);
+            user.PhoneNumber = mobile.Length == 0 ? null : mobile;
+        }
+
+        // An admin's change to someone else's My Info is recorded; one's own is not an audit event.
+        if (actor.UserId != command.UserId && changes.Count > 0)
+        {
+            db.Add(new AuditEntry
+            {
+                AtUtc = clock.GetUtcNow().UtcDateTime,
+                ActorUserId = actor.UserId,
+                ActorName = actor.DisplayName,
+                Area = "My Info",
+                Subject = name,
+                Change = string.Join("; ", changes),
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new MyInfoSaveResult(new Dictionary<string, string>());
+    }
+
+    /// <summary>E.164 for a valid mobile number (or one that may be mobile), read with the clinic's country as default; null otherwise.</summary>
+    public static string? ParseMobile(string input, string defaultRegion)
+    {
+        var util = PhoneNumberUtil.GetInstance();
+        try
+        {
+            var number = util.Parse(input, defaultRegion);
+            if (!util.IsValidNumber(number))
+            {
+                return null;
+            }
+
+            var type = util.GetNumberType(number);
+            return type is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE
+                ? util.Format(number, PhoneNumberFormat.E164)
+                : null;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>How a stored E.164 number is shown: national format at home, international otherwise.</summary>
+    public static string FormatMobile(string e164, string clinicRegion)
+    {
+        if (string.IsNullOrEmpty(e164))
+        {
+            return "";
+        }
+
+        var util = PhoneNumberUtil.GetInstance();
+        try
+        {
+            var number = util.Parse(e164, clinicRegion);
+            return util.GetRegionCodeForNumber(number) == clinicRegion
+                ? util.Format(number, PhoneNumberFormat.NATIONAL)
+                : util.Format(number, PhoneNumberFormat.INTERNATIONAL);
+        }
+        catch (NumberParseException)
+        {
+            return e164;
+        }
+    }
+
+    public static string DescribeWindow(int? days) => days switch
+    {
+        null => "Anytime",
+        1 => "1 day",
+        _ => $"{days} days",
+    };
+
+    private static string ExampleMobile(string region)
+    {
+        var util = PhoneNumberUtil.GetInstance();
+        var example = util.GetExampleNumberForType(region, PhoneNumberType.MOBILE);
+        return example is null ? "+61 412 345 678" : util.Format(example, PhoneNumberFormat.NATIONAL);
+    }
+
+    private static string Show(string value) => value.Length == 0 ? "(none)" : value;
+
     /// <summary>Loads a person's My Info for editing; refuses anyone but that person or an admin.</summary>
     public async Task<MyInfoDetails> GetForEditingAsync(string userId, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,57 @@
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Staff;
+using ClinicBlazor.Tests.Features.Notifications;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace ClinicBlazor.Tests.E2E;
+
+public sealed class MyInfoNotificationsBrowserTests(MaildevServer maildev, BrowserFixture browser)
+    : IClassFixture<MaildevServer>, IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly ClinicAppFactory app = NoticeTestKit.NewApp(maildev, batchWindowSeconds: 0, fakeClock: false);
+
+    public Task InitializeAsync() => maildev.ClearAsync();
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Practitioner_turns_on_email_and_sees_the_notice_sent_after_reception_cancels()
+    {
+        var priya = DemoSignIns.Practitioner;
+        var page = await browser.SignedInPageAsync(app.ServerAddress, priya.Email, priya.Password);
+        await page.GotoAsync("/my-info");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cancellation notifications" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Email", Exact = true }).CheckAsync(new() { Force = true });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Saved.")).ToBeVisibleAsync();
+        Assert.Equal(NotificationMethod.Email, (await app.PractitionerAsync(priya.Email)).NotificationMethod);
+
+        // Reception, in its own session, cancels one of Priya's appointments (the calendar UI is another issue's).
+        int appointmentId;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            var practitionerId = (await app.PractitionerAsync(priya.Email)).Id;
+            appointmentId = await db.Set<Appointment>()
+                .Where(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc > now.AddHours(1))
+                .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();
+        }
+
+        await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointmentId, CancellationReason.Work);
+
+        var email = Assert.Single(await maildev.WaitForEmailsAsync(1, TimeSpan.FromSeconds(20)));
+        Assert.Equal(priya.Email, email.ToAddress);
+        await app.WaitForNoticeAsync(appointmentId, n => n.Deliveries.Any(d => d.State == ClinicBlazor.Features.Notifications.DeliveryState.Sent));
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("notice-status").First).ToContainTextAsync("Email sent");
+        await Assertions.Expect(page.GetByTestId("recent-cancellations")).ToContainTextAsync("Sam at reception");
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,126 @@
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Common;
+using ClinicBlazor.Features.Notifications;
+using ClinicBlazor.Features.Patients;
+using ClinicBlazor.Features.Staff;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ClinicBlazor.Tests.Features.Notifications;
+
+/// <summary>Set-up and look-ups shared by the notice tests (real app, real SQLite file).</summary>
+internal static class NoticeTestKit
+{
+    /// <summary>Tue 24 Nov 2026 09:00 in Sydney.</summary>
+    public static readonly DateTime Now = new(2026, 11, 23, 22, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Thu 26 Nov 02:00 in Sydney: nothing of the demo clinic's is booked at night.</summary>
+    public static readonly DateTime NightSlot = Now.AddHours(41);
+
+    public static ClinicAppFactory NewApp(MaildevServer? maildev = null, int batchWindowSeconds = 60, bool fakeClock = true)
+    {
+        var app = new ClinicAppFactory().With("Notifications:BatchWindowSeconds", batchWindowSeconds.ToString());
+        if (fakeClock)
+        {
+            app.Clock = new FakeTimeProvider(new DateTimeOffset(Now));
+        }
+
+        if (maildev is not null)
+        {
+            app.With("Notifications:Email:Smtp:Host", "127.0.0.1")
+                .With("Notifications:Email:Smtp:Port", maildev.SmtpPort.ToString())
+                .With("Notifications:Email:Smtp:Security", "None")
+                .With("Notifications:Email:Smtp:FromAddress", "notices@harbourside.example");
+        }
+
+        return app;
+    }
+
+    public static async Task<Practitioner> PractitionerAsync(this ClinicAppFactory app, string email)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<Practitioner>().Include(p => p.User).SingleAsync(p => p.User!.Email == email);
+    }
+
+    public static async Task SetNoticesAsync(this ClinicAppFactory app, string practitionerEmail, NotificationMethod method, int? withinDays = null, string? mobile = null)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var practitioner = await db.Set<Practitioner>().Include(p => p.User).SingleAsync(p => p.User!.Email == practitionerEmail);
+        practitioner.NotificationMethod = method;
+        practitioner.NotifyWithinDays = withinDays;
+        practitioner.MobileE164 = mobile ?? practitioner.MobileE164;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Books an appointment for Jane Smith (or another patient) directly, for set-up.</summary>
+    public static async Task<Appointment> AddAppointmentAsync(this ClinicAppFactory app, string practitionerEmail, DateTime startUtc, string patientFirstName = "Jane")
+    {
+        _ = app.ServerAddress;
+        await using var db = await app.CreateDbContextAsync();
+        var practitioner = await db.Set<Practitioner>().Include(p => p.User).SingleAsync(p => p.User!.Email == practitionerEmail);
+        var patient = await db.Set<Patient>().FirstAsync(p => p.FirstName == patientFirstName);
+        var type = await db.Set<AppointmentType>().SingleAsync(t => t.Name == "Follow-up");
+        var appointment = new Appointment
+        {
+            PractitionerId = practitioner.Id,
+            PatientId = patient.Id,
+            AppointmentTypeId = type.Id,
+            StartUtc = startUtc,
+            EndUtc = startUtc.AddMinutes(type.DurationMinutes),
+            BookedAtUtc = startUtc.AddDays(-3),
+        };
+        db.Add(appointment);
+        await db.SaveChangesAsync();
+        return appointment;
+    }
+
+    public static async Task<Result<Appointment>> CancelAsAsync(this ClinicAppFactory app, string staffEmail, int appointmentId, CancellationReason? reason = null)
+    {
+        await using var scope = await app.ScopeForAsync(staffEmail);
+        var result = await scope.ServiceProvider.GetRequiredService<AppointmentService>().CancelAsync(new CancelAppointment(appointmentId, reason));
+        Assert.True(result.Succeeded, result.Error);
+        return result;
+    }
+
+    public static async Task ReinstateAsAsync(this ClinicAppFactory app, string staffEmail, int appointmentId)
+    {
+        await using var scope = await app.ScopeForAsync(staffEmail);
+        var result = await scope.ServiceProvider.GetRequiredService<AppointmentService>().ReinstateAsync(appointmentId);
+        Assert.True(result.Succeeded, result.Error);
+    }
+
+    /// <summary>The latest notice for the appointment, with its deliveries and their attempts.</summary>
+    public static async Task<CancellationNotice> NoticeForAsync(this ClinicAppFactory app, int appointmentId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<CancellationNotice>().AsNoTracking()
+            .Include(n => n.Deliveries).ThenInclude(d => d.Attempts)
+            .Where(n => n.AppointmentId == appointmentId)
+            .OrderByDescending(n => n.Id)
+            .FirstAsync();
+    }
+
+    /// <summary>Polls until the condition holds about the latest notice (the job records the outcome just after the mail server answered).</summary>
+    public static async Task<CancellationNotice> WaitForNoticeAsync(this ClinicAppFactory app, int appointmentId, Func<CancellationNotice, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var notice = await app.NoticeForAsync(appointmentId);
+            if (condition(notice) || DateTime.UtcNow > deadline)
+            {
+                return notice;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task<DispatchResult> DispatchAsync(this ClinicAppFactory app) =>
+        app.Services.GetRequiredService<NoticeDispatcher>().DispatchDueAsync(app.Clock!.GetUtcNow().UtcDateTime);
+
+    public static NoticeDelivery Email(this CancellationNotice notice, DeliveryKind kind = DeliveryKind.Cancellation) =>
+        notice.Deliveries.Single(d => d.Channel == NoticeChannel.Email && d.Kind == kind);
+}

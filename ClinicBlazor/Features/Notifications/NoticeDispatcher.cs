@@ -1,0 +1,278 @@
+using ClinicBlazor.Data;
+using ClinicBlazor.Features.Notifications.Email;
+using ClinicBlazor.Features.Settings;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ClinicBlazor.Features.Notifications;
+
+/// <summary>What one dispatcher run did.</summary>
+public sealed record DispatchResult(int EmailsSent, int EmailsNotSent);
+
+/// <summary>
+/// Sends what is due at a given time: claims deliveries under a lease, groups a practitioner's
+/// email into one digest, and sends over one connection per run. Around every send: a short
+/// transaction to claim, the send with no transaction open, a short transaction for the outcome.
+/// </summary>
+public sealed class NoticeDispatcher(
+    IDbContextFactory<ClinicDbContext> dbFactory,
+    IEmailSender sender,
+    IOptions<NotificationsOptions> options,
+    NoticeLinks links,
+    NoticeSignal signal,
+    ILogger<NoticeDispatcher> logger) : IDisposable
+{
+    /// <summary>How long a claimed delivery stays ours; after that (the process died) it is sent again.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    public const string WaitingForEmailSettings = "waiting for the email settings to be fixed";
+
+    // The Quartz job runs one at a time; tests and the job may still call in together.
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public void Dispose() => gate.Dispose();
+
+    public async Task<DispatchResult> DispatchDueAsync(DateTime nowUtc, CancellationToken cancellationToken = default)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var batches = await FindDueAsync(nowUtc, cancellationToken);
+            if (batches.Count == 0)
+            {
+                return new(0, 0);
+            }
+
+            Clinic clinic;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
+            }
+
+            int sent = 0, notSent = 0;
+            var followUps = false;
+            await using var session = await sender.OpenSessionAsync(cancellationToken);
+            foreach (var batch in batches)
+            {
+                var claimed = await ClaimAsync(batch, clinic, nowUtc, cancellationToken);
+                if (claimed is null)
+                {
+                    continue;
+                }
+
+                string? providerId = null;
+                EmailSendException? failure = null;
+                try
+                {
+                    providerId = await session.SendAsync(claimed.Message, cancellationToken);
+                    sent++;
+                }
+                catch (EmailSendException exception)
+                {
+                    failure = exception;
+                    notSent++;
+                    logger.LogWarning("Email {OutboxMessageId} to {To} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, claimed.Message.To, exception.Kind, exception.Message);
+                }
+
+                followUps |= await RecordOutcomeAsync(claimed, providerId, failure, nowUtc, cancellationToken);
+            }
+
+            if (followUps)
+            {
+                await signal.DeliveriesDueAsync(nowUtc);
+            }
+
+            return new(sent, notSent);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private sealed record DueBatch(int PractitionerId, string To, DeliveryKind Kind, List<int> DeliveryIds);
+
+    private sealed record ClaimedBatch(DueBatch Batch, int OutboxMessageId, EmailMessage Message);
+
+    private async Task<List<DueBatch>> FindDueAsync(DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var open = await db.Set<NoticeDelivery>().AsNoTracking()
+            .Where(d => d.Channel == NoticeChannel.Email
+                        && (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying || d.State == DeliveryState.Sending))
+            .Select(d => new { d.Id, d.PractitionerId, d.Kind, d.State, d.DueAtUtc, d.NextAttemptAtUtc, d.LeaseUntilUtc, d.Notice!.Email })
+            .ToListAsync(cancellationToken);
+
+        // A practitioner's pending cancellations go together, BatchWindowSeconds after the oldest of them.
+        var batchDue = open.Where(d => d.State == DeliveryState.Pending && d.Kind == DeliveryKind.Cancellation)
+            .GroupBy(d => d.PractitionerId)
+            .ToDictionary(g => g.Key, g => g.Min(d => d.DueAtUtc));
+
+        var due = open.Where(d => d.State switch
+        {
+            DeliveryState.Pending when d.Kind == DeliveryKind.Cancellation => batchDue[d.PractitionerId] <= nowUtc,
+            DeliveryState.Pending => d.DueAtUtc <= nowUtc,
+            DeliveryState.Retrying => d.NextAttemptAtUtc <= nowUtc,
+            DeliveryState.Sending => d.LeaseUntilUtc <= nowUtc,
+            _ => false,
+        }).ToList();
+
+        var digests = due.Where(d => d.Kind == DeliveryKind.Cancellation)
+            .GroupBy(d => (d.PractitionerId, d.Email))
+            .Select(g => new DueBatch(g.Key.PractitionerId, g.Key.Email, DeliveryKind.Cancellation, g.Select(d => d.Id).Order().ToList()));
+        var followUps = due.Where(d => d.Kind == DeliveryKind.Reinstatement)
+            .Select(d => new DueBatch(d.PractitionerId, d.Email, DeliveryKind.Reinstatement, [d.Id]));
+        return [.. digests.Concat(followUps).OrderBy(b => b.DeliveryIds[0])];
+    }
+
+    /// <summary>Step 1: a short transaction marks the deliveries Sending under a lease and writes the attempts.</summary>
+    private async Task<ClaimedBatch?> ClaimAsync(DueBatch batch, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var deliveries = await db.Set<NoticeDelivery>().Include(d => d.Notice)
+            .Where(d => batch.DeliveryIds.Contains(d.Id))
+            .ToListAsync(cancellationToken);
+        deliveries = deliveries.Where(d => d.State switch
+        {
+            DeliveryState.Pending => true,
+            DeliveryState.Retrying => d.NextAttemptAtUtc <= nowUtc,
+            DeliveryState.Sending => d.LeaseUntilUtc <= nowUtc,
+            _ => false,
+        }).ToList();
+        if (deliveries.Count == 0)
+        {
+            return null;
+        }
+
+        var baseUrl = links.BaseUrl;
+        var notices = deliveries.Select(d => d.Notice!).ToList();
+        var message = batch.Kind == DeliveryKind.Reinstatement
+            ? NoticeMessages.Reinstated(batch.To, notices[0], clinic, baseUrl)
+            : NoticeMessages.Digest(batch.To, notices, clinic, baseUrl);
+        var outbox = new OutboxMessage
+        {
+            CreatedAtUtc = nowUtc,
+            Kind = batch.Kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice",
+            Channel = NoticeChannel.Email,
+            To = message.To,
+            Subject = message.Subject,
+            TextBody = message.TextBody,
+            HtmlBody = message.HtmlBody,
+            State = OutboxMessageState.Sending,
+            PractitionerId = batch.PractitionerId,
+        };
+        db.Add(outbox);
+        await db.SaveChangesAsync(cancellationToken);
+
+        foreach (var delivery in deliveries)
+        {
+            delivery.State = DeliveryState.Sending;
+            delivery.LeaseUntilUtc = nowUtc + Lease;
+            delivery.NextAttemptAtUtc = null;
+            delivery.AttemptCount++;
+            delivery.UpdatedAtUtc = nowUtc;
+            delivery.Attempts.Add(new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, OutboxMessageId = outbox.Id });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ClaimedBatch(batch with { DeliveryIds = deliveries.Select(d => d.Id).ToList() }, outbox.Id, message);
+    }
+
+    /// <summary>Step 3: a short transaction records what happened. Returns whether a follow-up is now waiting.</summary>
+    private async Task<bool> RecordOutcomeAsync(ClaimedBatch claimed, string? providerId, EmailSendException? failure, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var retry = options.Value.Retry;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var outbox = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == claimed.OutboxMessageId, cancellationToken);
+        var deliveries = await db.Set<NoticeDelivery>().Include(d => d.Notice).ThenInclude(n => n!.Deliveries)
+            .Include(d => d.Attempts.Where(a => a.OutboxMessageId == claimed.OutboxMessageId))
+            .Where(d => claimed.Batch.DeliveryIds.Contains(d.Id))
+            .ToListAsync(cancellationToken);
+
+        outbox.State = failure is null ? OutboxMessageState.Sent : OutboxMessageState.NotSent;
+        outbox.SentAtUtc = failure is null ? nowUtc : null;
+        outbox.ProviderId = providerId;
+        outbox.Error = failure?.Message;
+
+        var followUp = false;
+        foreach (var delivery in deliveries)
+        {
+            var attempt = delivery.Attempts.Single();
+            attempt.FinishedAtUtc = nowUtc;
+            attempt.ProviderId = providerId;
+            attempt.Error = failure?.Message;
+            delivery.LeaseUntilUtc = null;
+            delivery.UpdatedAtUtc = nowUtc;
+            var notice = delivery.Notice!;
+
+            if (failure is null)
+            {
+                attempt.Outcome = AttemptOutcome.Sent;
+                delivery.State = DeliveryState.Sent;
+                delivery.SentAtUtc = nowUtc;
+                delivery.ProviderId = providerId;
+                delivery.Reason = null;
+
+                // Reinstated while it was on its way: it reached the mailbox, so say it is back on.
+                if (delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null
+                    && !notice.Deliveries.Any(d => d.Kind == DeliveryKind.Reinstatement && d.Channel == delivery.Channel))
+                {
+                    notice.Deliveries.Add(CancellationNotices.NewDelivery(notice, delivery.Channel, DeliveryKind.Reinstatement, nowUtc, nowUtc));
+                    followUp = true;
+                }
+
+                continue;
+            }
+
+            attempt.Outcome = failure.Kind switch
+            {
+                EmailFailureKind.Permanent => AttemptOutcome.Permanent,
+                EmailFailureKind.Configuration => AttemptOutcome.Configuration,
+                _ => AttemptOutcome.Transient,
+            };
+
+            if (delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null)
+            {
+                delivery.State = DeliveryState.Dropped;
+                delivery.Reason = "the cancellation was undone before it was sent";
+                continue;
+            }
+
+            if (failure.Kind == EmailFailureKind.Permanent)
+            {
+                delivery.State = DeliveryState.Failed;
+                delivery.Reason = failure.Message;
+                continue;
+            }
+
+            var delay = Backoff(retry.FirstDelaySeconds, delivery.AttemptCount);
+            if (nowUtc + delay > delivery.CreatedAtUtc.AddHours(retry.GiveUpAfterHours))
+            {
+                delivery.State = DeliveryState.Failed;
+                delivery.Reason = retry.GiveUpAfterHours == 24 ? "gave up after a day" : $"gave up after {retry.GiveUpAfterHours} hours";
+                continue;
+            }
+
+            delivery.State = DeliveryState.Retrying;
+            delivery.NextAttemptAtUtc = nowUtc + delay;
+            delivery.Reason = failure.Kind == EmailFailureKind.Configuration ? WaitingForEmailSettings : failure.Message;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return followUp;
+    }
+
+    /// <summary>FirstDelay × 2^(attempt−1), at most an hour, with ±20 % jitter so a recovered server is not hit all at once.</summary>
+    internal static TimeSpan Backoff(int firstDelaySeconds, int attempt)
+    {
+        var seconds = Math.Min(firstDelaySeconds * Math.Pow(2, Math.Max(0, attempt - 1)), 3600);
+#pragma warning disable CA5394 // Jitter, not security.
+        var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
+#pragma warning restore CA5394
+        return TimeSpan.FromSeconds(seconds * jitter);
+    }
+}

@@ -1,0 +1,255 @@
+using ClinicBlazor.Data;
+using ClinicBlazor.Features.Common;
+using ClinicBlazor.Features.Identity;
+using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.Staff;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClinicBlazor.Features.Notifications;
+
+/// <summary>One delivery as people see it: "Email sent 10:02", "SMS skipped (SMS not set up yet)".</summary>
+public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind Kind, DeliveryState State, string? Reason, string? AtLocal, int Attempts, string? NextAttemptLocal)
+{
+    public string Text
+    {
+        get
+        {
+            var channel = Channel == NoticeChannel.Email ? "Email" : "SMS";
+            var what = Kind == DeliveryKind.Reinstatement ? $"{channel} follow-up" : channel;
+            var text = $"{what} {State.ToString().ToLowerInvariant()}";
+            if (AtLocal is not null)
+            {
+                text += $" {AtLocal}";
+            }
+
+            if (State == DeliveryState.Retrying && NextAttemptLocal is not null)
+            {
+                text += $", next try {NextAttemptLocal}";
+            }
+
+            return Reason is null ? text : $"{text} ({Reason})";
+        }
+    }
+}
+
+/// <summary>A cancellation notice as My Info and the Outbox show it.</summary>
+public sealed record NoticeSummary(
+    int Id,
+    int PractitionerId,
+    string PractitionerName,
+    string PatientName,
+    string AppointmentLocal,
+    string AppointmentTypeName,
+    string CancelledAtLocal,
+    string CancelledBy,
+    string? Reason,
+    string? SuppressionReason,
+    bool Reinstated,
+    IReadOnlyList<DeliverySummary> Deliveries)
+{
+    /// <summary>Deliveries side by side ("Email sent 10:02 · SMS skipped"), or why nobody was told.</summary>
+    public string Status => SuppressionReason is not null
+        ? $"Not sent: {SuppressionReason}"
+        : Deliveries.Count == 0 ? "Nothing to send" : string.Join(" · ", Deliveries.Select(d => d.Text));
+}
+
+public sealed record OutboxFilter(int? PractitionerId = null, DeliveryState? State = null, DateOnly? Day = null);
+
+public sealed record OutboxMessageSummary(int Id, string CreatedLocal, string Kind, string To, string Subject, OutboxMessageState State, string? SentLocal, string? Error, string TextBody, string? HtmlBody);
+
+/// <summary>
+/// Who was told what: a practitioner's recent notices (their own, or any for an admin), the admin
+/// Outbox across practitioners, Resend, the test notification and the email-settings banner.
+/// </summary>
+public sealed class NoticeHistory(
+    IDbContextFactory<ClinicDbContext> dbFactory,
+    ClinicAuthorization authorization,
+    ClinicDirectory clinicDirectory,
+    OutgoingEmail outgoingEmail,
+    NoticeSignal signal,
+    TimeProvider clock)
+{
+    public async Task<IReadOnlyList<NoticeSummary>> GetRecentForUserAsync(string userId, int take = 20, CancellationToken cancellationToken = default)
+    {
+        await RequireOwnOrAdminAsync(userId);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var practitionerId = await db.Set<Practitioner>().Where(p => p.UserId == userId).Select(p => (int?)p.Id).SingleOrDefaultAsync(cancellationToken);
+        if (practitionerId is null)
+        {
+            return [];
+        }
+
+        var query = db.Set<CancellationNotice>().Where(n => n.PractitionerId == practitionerId);
+        return await SummariseAsync(db, query, take, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<NoticeSummary>> GetOutboxNoticesAsync(OutboxFilter filter, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ViewOutbox);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Set<CancellationNotice>().AsQueryable();
+        if (filter.PractitionerId is { } practitionerId)
+        {
+            query = query.Where(n => n.PractitionerId == practitionerId);
+        }
+
+        if (filter.State is { } state)
+        {
+            query = query.Where(n => n.Deliveries.Any(d => d.State == state));
+        }
+
+        if (filter.Day is { } day)
+        {
+            var clinic = await clinicDirectory.GetAsync(cancellationToken);
+            var from = clinic.ToUtc(day.ToDateTime(TimeOnly.MinValue));
+            var to = clinic.ToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue));
+            query = query.Where(n => n.CancelledAtUtc >= from && n.CancelledAtUtc < to);
+        }
+
+        return await SummariseAsync(db, query, 200, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OutboxMessageSummary>> GetOutgoingMessagesAsync(OutboxFilter filter, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ViewOutbox);
+        var clinic = await clinicDirectory.GetAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Set<OutboxMessage>().AsNoTracking();
+        if (filter.PractitionerId is { } practitionerId)
+        {
+            query = query.Where(m => m.PractitionerId == practitionerId);
+        }
+
+        if (filter.Day is { } day)
+        {
+            var from = clinic.ToUtc(day.ToDateTime(TimeOnly.MinValue));
+            var to = clinic.ToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue));
+            query = query.Where(m => m.CreatedAtUtc >= from && m.CreatedAtUtc < to);
+        }
+
+        var messages = await query.OrderByDescending(m => m.Id).Take(200).ToListAsync(cancellationToken);
+        return messages.Select(m => new OutboxMessageSummary(
+            m.Id, NoticeMessages.When(clinic, m.CreatedAtUtc), m.Kind, m.To, m.Subject, m.State,
+            m.SentAtUtc is { } sent ? NoticeMessages.When(clinic, sent) : null, m.Error, m.TextBody, m.HtmlBody)).ToList();
+    }
+
+    public async Task<IReadOnlyList<(int Id, string Name)>> GetPractitionersAsync(CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ViewOutbox);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Set<Practitioner>().OrderBy(p => p.SortOrder).Select(p => new { p.Id, p.DisplayName }).ToListAsync(cancellationToken);
+        return rows.Select(r => (r.Id, r.DisplayName)).ToList();
+    }
+
+    /// <summary>An admin's Resend of a failed delivery: a new delivery of the same notice and channel, due now.</summary>
+    public async Task<Result> ResendAsync(int deliveryId, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ViewOutbox);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var failed = await db.Set<NoticeDelivery>().Include(d => d.Notice).SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
+            if (failed is null || failed.State != DeliveryState.Failed)
+            {
+                return Result.Fail("Only a failed delivery can be resent.");
+            }
+
+            if (failed.Channel != NoticeChannel.Email)
+            {
+                return Result.Fail("SMS is not set up yet.");
+            }
+
+            var resend = CancellationNotices.NewDelivery(failed.Notice!, failed.Channel, failed.Kind, now, now);
+            resend.ResendOfDeliveryId = failed.Id;
+            db.Add(resend);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await signal.DeliveriesDueAsync(now);
+        return Result.Ok();
+    }
+
+    /// <summary>Sends a test by the saved method to the saved address (My Info's Send test notification).</summary>
+    public async Task<Result<string>> SendTestAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await RequireOwnOrAdminAsync(userId);
+        Practitioner? practitioner;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            practitioner = await db.Set<Practitioner>().AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+        }
+
+        if (practitioner is null)
+        {
+            return Result.Fail("Only practitioners receive cancellation notices.");
+        }
+
+        if (practitioner.NotificationMethod == NotificationMethod.Off)
+        {
+            return Result.Fail("Choose a notification method and save it first.", nameof(Practitioner.NotificationMethod));
+        }
+
+        if (!practitioner.NotificationMethod.UsesEmail())
+        {
+            return Result.Fail("SMS is not set up yet: choose Email to send a test.", nameof(Practitioner.NotificationMethod));
+        }
+
+        var clinic = await clinicDirectory.GetAsync(cancellationToken);
+        var sent = await outgoingEmail.SendNowAsync(NoticeMessages.Test(practitioner.NotificationEmail, practitioner.DisplayName, clinic), "Test notification", practitioner.Id, cancellationToken);
+        return sent.State == OutboxMessageState.Sent
+            ? Result<string>.Ok($"Test email sent to {practitioner.NotificationEmail}.")
+            : Result.Fail($"The test email was not sent: {sent.Error}");
+    }
+
+    /// <summary>For the admin banner: a sentence when email is held because its settings are wrong, else null.</summary>
+    public async Task<string?> GetEmailSettingsProblemAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await authorization.GetActorAsync();
+        if (actor is null || !actor.IsAdmin)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.Reason == NoticeDispatcher.WaitingForEmailSettings, cancellationToken);
+        return held == 0 ? null : $"Email is not going out: the mail server refused the app's sign-in. {held} notice(s) are waiting for the email settings (Notifications:Email:Smtp) to be fixed.";
+    }
+
+    private async Task RequireOwnOrAdminAsync(string userId)
+    {
+        var actor = await authorization.RequireSignedInAsync();
+        if (actor.UserId != userId && !actor.IsAdmin)
+        {
+            throw new ClinicAuthorizationException($"{actor.DisplayName} may only see their own notices.");
+        }
+    }
+
+    private static async Task<IReadOnlyList<NoticeSummary>> SummariseAsync(ClinicDbContext db, IQueryable<CancellationNotice> query, int take, CancellationToken cancellationToken)
+    {
+        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
+        var notices = await query.AsNoTracking()
+            .Include(n => n.Deliveries)
+            .Include(n => n.Practitioner)
+            .OrderByDescending(n => n.CancelledAtUtc).ThenByDescending(n => n.Id)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+        string? Local(DateTime? utc) => utc is { } value ? clinic.ToLocal(value).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) : null;
+        return notices.Select(n => new NoticeSummary(
+            n.Id,
+            n.PractitionerId,
+            n.Practitioner?.DisplayName ?? "",
+            n.PatientName,
+            NoticeMessages.When(clinic, n.AppointmentStartUtc),
+            n.AppointmentTypeName,
+            NoticeMessages.When(clinic, n.CancelledAtUtc),
+            n.CancelledBy,
+            n.Reason,
+            n.SuppressionReason,
+            n.ReinstatedAtUtc is not null,
+            n.Deliveries.OrderBy(d => d.Id).Select(d => new DeliverySummary(
+                d.Id, d.Channel, d.Kind, d.State, d.Reason,
+                d.State is DeliveryState.Sent or DeliveryState.Delivered ? Local(d.SentAtUtc) : null,
+                d.AttemptCount,
+                Local(d.NextAttemptAtUtc))).ToList())).ToList();
+    }
+}
