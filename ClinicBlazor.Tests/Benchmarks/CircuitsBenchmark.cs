@@ -151,7 +151,7 @@ public sealed class CircuitsBenchmark(BrowserFixture browser) : IClassFixture<Br
             against the app on Kestrel inside the test process; {atBaseline} circuits open at the baseline and {withPagesOpen} with the pages open (counted by a CircuitHandler). Memory is the
             process working set (and managed heap) after a forced, compacting full GC, minus a baseline taken with the same contexts signed in and warmed up
             but no calendar open. Latency: {latencies.Count} clicks on Next/Previous, one page after another with all {Circuits} open, timed in the page with
-            `performance.now()` from the click to the range header's new text (a round trip, the week's query and the render diff); {timedOut} timed out.
+            `performance.now()` from the click to the range header's new text (a round trip, the day's query and the render diff); {timedOut} timed out.
             CPU per interaction is the test process's CPU time over those clicks (it includes the Playwright client, so it is an upper bound).
             From these figures a 2-core / 24 GB server carries about {byMemory:N0} open calendars by memory (20 GB over the dearer view) and about
             {byCpu:N0} staff by CPU (2 cores at one interaction per person every 5 s), so roughly {Math.Min(byMemory, byCpu):N0} concurrent staff.
