@@ -183,7 +183,7 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
     private static async Task<List<int>> BookOnePerPractitionerAsync(ClinicAppFactory app, List<BenchPractitioner> practitioners, DateTime startUtc)
     {
         await using var db = await app.CreateDbContextAsync();
-        var patientId = await db.Set<Patient>().Select(p => p.Id).FirstAsync();
+        var patientId = await db.Set<Patient>().OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
         var typeId = await db.Set<AppointmentType>().Where(t => t.DurationMinutes == 30).Select(t => t.Id).FirstAsync();
         var appointments = practitioners.Select(p => new Appointment
         {
