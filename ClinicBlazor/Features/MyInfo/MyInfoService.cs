@@ -125,6 +125,14 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             practitioner.DisplayName = name;
             practitioner.NotificationEmail = email;
             practitioner.MobileE164 = mobile;
+
+            // Saving the number again, changed or not, is the practitioner saying it is right now: SMS resumes.
+            if (mobile.Length > 0)
+            {
+                practitioner.SmsPausedReason = null;
+                practitioner.SmsPausedAtUtc = null;
+            }
+
             practitioner.NotificationMethod = method;
             practitioner.NotifyWithinDays = command.NotifyWithinDays;
         }
