@@ -81,7 +81,7 @@ public sealed class NoticeDelivery
     public NoticeChannel Channel { get; set; }
     public DeliveryState State { get; set; }
 
-    /// <summary>Why it is in this state, for people ("SMS not set up yet", "mailbox rejected", "gave up after a day").</summary>
+    /// <summary>Why it is in this state, for people ("no SMS credits", "mailbox rejected", "gave up after a day").</summary>
     public string? Reason { get; set; }
 
     public DateTime CreatedAtUtc { get; set; }

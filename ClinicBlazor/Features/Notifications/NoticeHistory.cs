@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Notifications;
 
-/// <summary>One delivery as people see it: "Email sent 10:02", "SMS skipped (SMS not set up yet)".</summary>
+/// <summary>One delivery as people see it: "Email sent 10:02", "SMS skipped (no SMS credits)".</summary>
 public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind Kind, DeliveryState State, string? Reason, string? AtLocal, int Attempts, string? NextAttemptLocal)
 {
     public string Text
