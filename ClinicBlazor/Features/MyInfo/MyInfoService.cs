@@ -18,7 +18,8 @@ public sealed record MyInfoDetails(
     string NotificationEmail,
     string MobileE164,
     NotificationMethod NotificationMethod,
-    int? NotifyWithinDays);
+    int? NotifyWithinDays,
+    string? SmsPausedReason = null);
 
 /// <summary>What My Info's Save changes sends: the raw mobile as typed, the rest as chosen.</summary>
 public sealed record SaveMyInfo(
@@ -237,7 +238,8 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             practitioner?.NotificationEmail ?? user.Email ?? "",
             practitioner?.MobileE164 ?? "",
             practitioner?.NotificationMethod ?? NotificationMethod.Off,
-            practitioner?.NotifyWithinDays);
+            practitioner?.NotifyWithinDays,
+            practitioner?.SmsPausedReason);
     }
 
     /// <summary>The practitioner profile id for editing, after the same check (for services keyed by practitioner).</summary>

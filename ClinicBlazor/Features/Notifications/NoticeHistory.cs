@@ -215,6 +215,20 @@ public sealed class NoticeHistory(
         return held == 0 ? null : $"Email is not going out: the mail server refused the app's sign-in. {held} notice(s) are waiting for the email settings (Notifications:Email:Smtp) to be fixed.";
     }
 
+    /// <summary>For admins: SMS is held because Twilio refused the account or its settings (20003, 21606, 21408).</summary>
+    public async Task<string?> GetSmsSettingsProblemAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await authorization.GetActorAsync();
+        if (actor is null || !actor.IsAdmin)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.Reason == NoticeDispatcher.WaitingForSmsSettings, cancellationToken);
+        return held == 0 ? null : $"SMS is not going out: Twilio refused the clinic's account or settings. {held} SMS notice(s) are waiting for the SMS settings (Notifications:Sms:Twilio) to be fixed; their credits were refunded.";
+    }
+
     private async Task RequireOwnOrAdminAsync(string userId)
     {
         var actor = await authorization.RequireSignedInAsync();

@@ -214,6 +214,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         {
             var myInfo = scope.ServiceProvider.GetRequiredService<MyInfoService>();
             var details = await myInfo.GetForEditingAsync(priya.UserId);
+            Assert.Contains("Check your mobile number", details.SmsPausedReason, StringComparison.Ordinal);
             var saved = await myInfo.SaveAsync(new SaveMyInfo(priya.UserId, details.DisplayName, details.NotificationEmail, details.MobileE164, details.NotificationMethod, details.NotifyWithinDays));
             Assert.Empty(saved.Errors);
         }
@@ -234,6 +235,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Retrying, delivery.State);
         Assert.Equal(NoticeDispatcher.WaitingForSmsSettings, delivery.Reason);
         Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        Assert.Contains("SMS is not going out", await SmsSettingsProblemAsync(), StringComparison.Ordinal);
 
         app.Clock!.Advance(TimeSpan.FromMinutes(5));
         await app.DispatchAsync();
@@ -242,7 +244,14 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Sent, delivery.State);
         Assert.Single(twilio.Messages);
         Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Null(await SmsSettingsProblemAsync());
         await AssertLedgerMatchesBalanceAsync();
+    }
+
+    private async Task<string?> SmsSettingsProblemAsync()
+    {
+        await using var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email);
+        return await scope.ServiceProvider.GetRequiredService<NoticeHistory>().GetSmsSettingsProblemAsync();
     }
 
     [Fact]
