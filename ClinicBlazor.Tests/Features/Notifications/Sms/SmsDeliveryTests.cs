@@ -350,6 +350,30 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(0, await NetChargeAsync(sms.Id));
     }
 
+    [Fact]
+    public async Task A_test_sms_is_sent_for_one_credit_and_refunded_when_refused()
+    {
+        var priya = await app.PractitionerAsync(Priya);
+        await using (var scope = await app.ScopeForAsync(Priya))
+        {
+            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var sent = await notices.SendTestAsync(priya.UserId);
+            Assert.True(sent.Succeeded, sent.Error);
+            Assert.Contains("one SMS credit", sent.Value, StringComparison.Ordinal);
+            Assert.Equal(9, await BalanceAsync());
+
+            twilio.Enqueue(StandInReply.NumberError(21614, "not a mobile number"));
+            var refused = await notices.SendTestAsync(priya.UserId);
+            Assert.False(refused.Succeeded);
+            Assert.Equal(9, await BalanceAsync());
+        }
+
+        var post = twilio.MessagePosts[0];
+        Assert.Equal(Mobile, post.Form["To"]);
+        Assert.Contains("Test SMS", post.Form["Body"], StringComparison.Ordinal);
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
     private async Task<NoticeDelivery> CancelAndDispatchAsync(DateTime? startUtc = null, string patient = "Jane")
     {
         var appointment = await app.AddAppointmentAsync(Priya, startUtc ?? NoticeTestKit.NightSlot, patient);
