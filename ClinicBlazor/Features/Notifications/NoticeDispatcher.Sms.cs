@@ -186,6 +186,15 @@ public sealed partial class NoticeDispatcher
             found.FinishedAtUtc ??= nowUtc;
             found.Error = null;
             var followUp = MarkSmsSent(delivery, match.Sid, nowUtc);
+            if (found.OutboxMessageId is { } outboxId
+                && await db.Set<OutboxMessage>().SingleOrDefaultAsync(m => m.Id == outboxId, cancellationToken) is { } outbox)
+            {
+                outbox.State = OutboxMessageState.Sent;
+                outbox.SentAtUtc ??= nowUtc;
+                outbox.ProviderId = match.Sid;
+                outbox.Error = null;
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new SmsOutcome(true, true, followUp);
@@ -252,7 +261,21 @@ public sealed partial class NoticeDispatcher
         var body = delivery.Kind == DeliveryKind.Reinstatement
             ? SmsText.Reinstated(clinic.Name, FirstName(notice.PatientName), LastName(notice.PatientName), clinic.ToLocal(notice.AppointmentStartUtc), delivery.SmsReference)
             : SmsText.Cancelled(clinic.Name, FirstName(notice.PatientName), LastName(notice.PatientName), clinic.ToLocal(notice.AppointmentStartUtc), ShortCanceller(notice.CancelledBy), delivery.SmsReference);
-        var attempt = new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, Body = body, Charged = !resend };
+        // Every SMS is on the Outbox page too, like every email (with the development sink, that is where it is read).
+        var outbox = new OutboxMessage
+        {
+            CreatedAtUtc = nowUtc,
+            Kind = delivery.Kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice",
+            Channel = NoticeChannel.Sms,
+            To = notice.MobileE164,
+            Subject = "SMS",
+            TextBody = body,
+            State = OutboxMessageState.Sending,
+            PractitionerId = delivery.PractitionerId,
+        };
+        db.Add(outbox);
+        await db.SaveChangesAsync(cancellationToken);
+        var attempt = new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, Body = body, Charged = !resend, OutboxMessageId = outbox.Id };
         delivery.Attempts.Add(attempt);
         delivery.State = DeliveryState.Sending;
         delivery.LeaseUntilUtc = nowUtc + Lease;
@@ -372,6 +395,15 @@ public sealed partial class NoticeDispatcher
 
             default:
                 throw new InvalidOperationException($"Unexpected SMS result {result.GetType().Name}.");
+        }
+
+        if (attempt.OutboxMessageId is { } outboxId
+            && await db.Set<OutboxMessage>().SingleOrDefaultAsync(m => m.Id == outboxId, cancellationToken) is { } outbox)
+        {
+            outbox.State = sent ? OutboxMessageState.Sent : OutboxMessageState.NotSent;
+            outbox.SentAtUtc = sent ? nowUtc : null;
+            outbox.ProviderId = attempt.ProviderId;
+            outbox.Error = attempt.Error;
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -59,6 +59,12 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(-1, await NetChargeAsync(delivery.Id));
         Assert.Equal(9, await BalanceAsync());
         await AssertLedgerMatchesBalanceAsync();
+
+        await using var db = await app.CreateDbContextAsync();
+        var outbox = await db.Set<OutboxMessage>().SingleAsync(m => m.Channel == NoticeChannel.Sms);
+        Assert.Equal(OutboxMessageState.Sent, outbox.State);
+        Assert.Equal(post.Form["Body"], outbox.TextBody);
+        Assert.Equal(delivery.ProviderId, outbox.ProviderId);
     }
 
     [Theory]
@@ -105,6 +111,11 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Sent, delivery.State);
         Assert.Equal(kept.Sid, delivery.ProviderId);
         Assert.Single(twilio.MessagePosts);
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            Assert.Equal(kept.Sid, (await db.Set<OutboxMessage>().SingleAsync(m => m.Channel == NoticeChannel.Sms)).ProviderId);
+        }
+
         Assert.Equal(-1, await NetChargeAsync(delivery.Id));
         await AssertLedgerMatchesBalanceAsync();
     }
