@@ -103,7 +103,7 @@ public sealed class CancellationDecisionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Patient_cancelling_online_notifies_and_sms_is_skipped_until_set_up()
+    public async Task Patient_cancelling_online_notifies_by_email_and_sms()
     {
         await app.SetNoticesAsync(Priya, NotificationMethod.SmsAndEmail, mobile: "+61412345678");
         var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.Now.AddHours(5));
@@ -120,8 +120,8 @@ public sealed class CancellationDecisionTests : IAsyncLifetime
         Assert.Equal("the patient, online", notice.CancelledBy);
         Assert.Equal(DeliveryState.Pending, notice.Email().State);
         var sms = notice.Deliveries.Single(d => d.Channel == NoticeChannel.Sms);
-        Assert.Equal(DeliveryState.Skipped, sms.State);
-        Assert.Equal("SMS not set up yet", sms.Reason);
+        Assert.Equal(DeliveryState.Pending, sms.State);
+        Assert.Null(sms.Reason);
     }
 
     [Fact]

@@ -323,6 +323,13 @@ namespace ClinicBlazor.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Body")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Charged")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("DeliveryId")
                         .HasColumnType("INTEGER");
 
@@ -408,6 +415,10 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<DateTime?>("SentAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SmsReference")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -421,6 +432,8 @@ namespace ClinicBlazor.Data.Migrations
                     b.HasIndex("NoticeId");
 
                     b.HasIndex("PractitionerId");
+
+                    b.HasIndex("ProviderId");
 
                     b.HasIndex("State", "Channel");
 
@@ -705,6 +718,13 @@ namespace ClinicBlazor.Data.Migrations
 
                     b.Property<bool>("OfferedOnline")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SmsPausedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmsPausedReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("SortOrder")
                         .HasColumnType("INTEGER");

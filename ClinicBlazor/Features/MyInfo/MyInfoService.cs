@@ -18,7 +18,8 @@ public sealed record MyInfoDetails(
     string NotificationEmail,
     string MobileE164,
     NotificationMethod NotificationMethod,
-    int? NotifyWithinDays);
+    int? NotifyWithinDays,
+    string? SmsPausedReason = null);
 
 /// <summary>What My Info's Save changes sends: the raw mobile as typed, the rest as chosen.</summary>
 public sealed record SaveMyInfo(
@@ -125,6 +126,14 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             practitioner.DisplayName = name;
             practitioner.NotificationEmail = email;
             practitioner.MobileE164 = mobile;
+
+            // Saving the number again, changed or not, is the practitioner saying it is right now: SMS resumes.
+            if (mobile.Length > 0)
+            {
+                practitioner.SmsPausedReason = null;
+                practitioner.SmsPausedAtUtc = null;
+            }
+
             practitioner.NotificationMethod = method;
             practitioner.NotifyWithinDays = command.NotifyWithinDays;
         }
@@ -229,7 +238,8 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             practitioner?.NotificationEmail ?? user.Email ?? "",
             practitioner?.MobileE164 ?? "",
             practitioner?.NotificationMethod ?? NotificationMethod.Off,
-            practitioner?.NotifyWithinDays);
+            practitioner?.NotifyWithinDays,
+            practitioner?.SmsPausedReason);
     }
 
     /// <summary>The practitioner profile id for editing, after the same check (for services keyed by practitioner).</summary>

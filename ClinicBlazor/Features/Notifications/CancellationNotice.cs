@@ -81,7 +81,7 @@ public sealed class NoticeDelivery
     public NoticeChannel Channel { get; set; }
     public DeliveryState State { get; set; }
 
-    /// <summary>Why it is in this state, for people ("SMS not set up yet", "mailbox rejected", "gave up after a day").</summary>
+    /// <summary>Why it is in this state, for people ("no SMS credits", "mailbox rejected", "gave up after a day").</summary>
     public string? Reason { get; set; }
 
     public DateTime CreatedAtUtc { get; set; }
@@ -95,6 +95,9 @@ public sealed class NoticeDelivery
     public DateTime UpdatedAtUtc { get; set; }
     public string? ProviderId { get; set; }
     public int AttemptCount { get; set; }
+
+    /// <summary>For SMS: the short reference that ends the body ("K7P2"), unique to this delivery, for reconciliation.</summary>
+    public string? SmsReference { get; set; }
 
     /// <summary>An admin's Resend makes a new delivery; this points at the failed one.</summary>
     public int? ResendOfDeliveryId { get; set; }
@@ -121,6 +124,12 @@ public sealed class DeliveryAttempt
     public AttemptOutcome Outcome { get; set; }
     public string? ProviderId { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>For SMS: the exact body handed to the provider (reconciliation looks for it in the provider's log).</summary>
+    public string? Body { get; set; }
+
+    /// <summary>For SMS: whether this attempt carries the delivery's charge (a re-send after reconciliation does not).</summary>
+    public bool Charged { get; set; }
 
     /// <summary>The email this attempt went out in (a digest carries several deliveries).</summary>
     public int? OutboxMessageId { get; set; }
@@ -185,6 +194,8 @@ internal sealed class NoticeDeliveryConfiguration : IEntityTypeConfiguration<Not
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(20);
         builder.Property(d => d.Reason).HasMaxLength(500);
         builder.Property(d => d.ProviderId).HasMaxLength(200);
+        builder.Property(d => d.SmsReference).HasMaxLength(10);
+        builder.HasIndex(d => d.ProviderId);
         builder.HasMany(d => d.Attempts).WithOne().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(d => new { d.State, d.Channel });
         builder.HasIndex(d => d.PractitionerId);
@@ -198,6 +209,7 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
         builder.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(20);
         builder.Property(a => a.ProviderId).HasMaxLength(200);
         builder.Property(a => a.Error).HasMaxLength(1000);
+        builder.Property(a => a.Body).HasMaxLength(400);
         builder.HasOne<OutboxMessage>().WithMany().HasForeignKey(a => a.OutboxMessageId).OnDelete(DeleteBehavior.SetNull);
     }
 }

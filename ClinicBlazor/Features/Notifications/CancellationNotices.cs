@@ -12,8 +12,6 @@ namespace ClinicBlazor.Features.Notifications;
 /// </summary>
 public sealed class CancellationNotices(IOptions<NotificationsOptions> options)
 {
-    public const string SmsNotSetUp = "SMS not set up yet";
-
     /// <summary>Adds the notice (and its deliveries) for a cancellation to <paramref name="db"/>; the caller saves and commits.</summary>
     public async Task<CancellationNotice> RecordAsync(ClinicDbContext db, Appointment appointment, Canceller canceller, DateTime nowUtc, CancellationToken cancellationToken)
     {
@@ -55,10 +53,7 @@ public sealed class CancellationNotices(IOptions<NotificationsOptions> options)
 
             if (practitioner.NotificationMethod.UsesSms())
             {
-                var sms = NewDelivery(notice, NoticeChannel.Sms, DeliveryKind.Cancellation, nowUtc, due);
-                sms.State = DeliveryState.Skipped;
-                sms.Reason = SmsNotSetUp;
-                notice.Deliveries.Add(sms);
+                notice.Deliveries.Add(NewDelivery(notice, NoticeChannel.Sms, DeliveryKind.Cancellation, nowUtc, due));
             }
         }
 
@@ -68,7 +63,7 @@ public sealed class CancellationNotices(IOptions<NotificationsOptions> options)
 
     /// <summary>
     /// The cancellation was undone: unsent deliveries are dropped; a delivery already handed to the
-    /// mail server gets a follow-up. One still in <c>Sending</c> is finished by the dispatcher, which
+    /// provider (mail server or Twilio) gets a follow-up on the same channel. One still in <c>Sending</c> or <c>Unknown</c> is finished or reconciled by the dispatcher, which
     /// adds the follow-up if it turns out sent. Returns whether anything new is waiting to be sent.
     /// </summary>
     public async Task<bool> ReinstatedAsync(ClinicDbContext db, int appointmentId, DateTime nowUtc, CancellationToken cancellationToken)
@@ -93,7 +88,7 @@ public sealed class CancellationNotices(IOptions<NotificationsOptions> options)
                 delivery.NextAttemptAtUtc = null;
                 delivery.UpdatedAtUtc = nowUtc;
             }
-            else if (delivery.State is DeliveryState.Sent or DeliveryState.Delivered && delivery.Channel == NoticeChannel.Email)
+            else if (delivery.State is DeliveryState.Sent or DeliveryState.Delivered or DeliveryState.Undelivered)
             {
                 notice.Deliveries.Add(NewDelivery(notice, delivery.Channel, DeliveryKind.Reinstatement, nowUtc, nowUtc));
                 followUp = true;

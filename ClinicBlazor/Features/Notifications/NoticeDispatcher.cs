@@ -1,22 +1,27 @@
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Notifications.Email;
+using ClinicBlazor.Features.Notifications.Sms;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.SmsCredits;
+using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ClinicBlazor.Features.Notifications;
 
 /// <summary>What one dispatcher run did.</summary>
-public sealed record DispatchResult(int EmailsSent, int EmailsNotSent);
+public sealed record DispatchResult(int EmailsSent, int EmailsNotSent, int SmsSent = 0, int SmsNotSent = 0);
 
 /// <summary>
 /// Sends what is due at a given time: claims deliveries under a lease, groups a practitioner's
 /// email into one digest, and sends over one connection per run. Around every send: a short
 /// transaction to claim, the send with no transaction open, a short transaction for the outcome.
 /// </summary>
-public sealed class NoticeDispatcher(
+public sealed partial class NoticeDispatcher(
     IDbContextFactory<ClinicDbContext> dbFactory,
     IEmailSender sender,
+    ISmsSender smsSender,
+    IServiceScopeFactory scopes,
     IOptions<NotificationsOptions> options,
     NoticeLinks links,
     NoticeSignal signal,
@@ -26,6 +31,8 @@ public sealed class NoticeDispatcher(
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     public const string WaitingForEmailSettings = "waiting for the email settings to be fixed";
+
+    public const string WaitingForSmsSettings = "waiting for the SMS settings to be fixed";
 
     // The Quartz job runs one at a time; tests and the job may still call in together.
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -37,10 +44,17 @@ public sealed class NoticeDispatcher(
         await gate.WaitAsync(cancellationToken);
         try
         {
+            // SMS first: a delivery skipped for want of credits falls back to an email that goes in this same run.
+            var (smsSent, smsNotSent, smsFollowUps) = await DispatchSmsAsync(nowUtc, cancellationToken);
             var batches = await FindDueAsync(nowUtc, cancellationToken);
             if (batches.Count == 0)
             {
-                return new(0, 0);
+                if (smsFollowUps)
+                {
+                    await signal.DeliveriesDueAsync(nowUtc);
+                }
+
+                return new(0, 0, smsSent, smsNotSent);
             }
 
             Clinic clinic;
@@ -50,7 +64,7 @@ public sealed class NoticeDispatcher(
             }
 
             int sent = 0, notSent = 0;
-            var followUps = false;
+            var followUps = smsFollowUps;
             await using var session = await sender.OpenSessionAsync(cancellationToken);
             foreach (var batch in batches)
             {
@@ -82,7 +96,7 @@ public sealed class NoticeDispatcher(
                 await signal.DeliveriesDueAsync(nowUtc);
             }
 
-            return new(sent, notSent);
+            return new(sent, notSent, smsSent, smsNotSent);
         }
         finally
         {

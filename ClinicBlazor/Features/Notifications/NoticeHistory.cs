@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Notifications;
 
-/// <summary>One delivery as people see it: "Email sent 10:02", "SMS skipped (SMS not set up yet)".</summary>
+/// <summary>One delivery as people see it: "Email sent 10:02", "SMS skipped (no SMS credits)".</summary>
 public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind Kind, DeliveryState State, string? Reason, string? AtLocal, int Attempts, string? NextAttemptLocal)
 {
     public string Text
@@ -67,7 +67,9 @@ public sealed class NoticeHistory(
     ClinicDirectory clinicDirectory,
     OutgoingEmail outgoingEmail,
     NoticeSignal signal,
-    TimeProvider clock)
+    TimeProvider clock,
+    Sms.ISmsSender smsSender,
+    SmsCredits.SmsCreditService credits)
 {
     public async Task<IReadOnlyList<NoticeSummary>> GetRecentForUserAsync(string userId, int take = 20, CancellationToken cancellationToken = default)
     {
@@ -189,16 +191,88 @@ public sealed class NoticeHistory(
             return Result.Fail("Choose a notification method and save it first.", nameof(Practitioner.NotificationMethod));
         }
 
+        var clinic = await clinicDirectory.GetAsync(cancellationToken);
         if (!practitioner.NotificationMethod.UsesEmail())
         {
-            return Result.Fail("SMS is not set up yet: choose Email to send a test.", nameof(Practitioner.NotificationMethod));
+            return await SendTestSmsAsync(practitioner, clinic, cancellationToken);
         }
 
-        var clinic = await clinicDirectory.GetAsync(cancellationToken);
         var sent = await outgoingEmail.SendNowAsync(NoticeMessages.Test(practitioner.NotificationEmail, practitioner.DisplayName, clinic), "Test notification", practitioner.Id, cancellationToken: cancellationToken);
         return sent.State == OutboxMessageState.Sent
             ? Result<string>.Ok($"Test email sent to {practitioner.NotificationEmail}.")
             : Result.Fail($"The test email was not sent: {sent.Error}");
+    }
+
+    /// <summary>
+    /// A test SMS costs one credit, charged like a notice's (in the transaction that records it as
+    /// Sending, refunded if Twilio definitely refused it). The ledger row has no delivery (id 0) and
+    /// the outbox message's id as its attempt. My Info says it costs a credit before calling this.
+    /// </summary>
+    private async Task<Result<string>> SendTestSmsAsync(Practitioner practitioner, Clinic clinic, CancellationToken cancellationToken)
+    {
+        if (practitioner.MobileE164.Length == 0)
+        {
+            return Result.Fail("Enter your mobile number and save it first.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var body = Sms.SmsText.Test(clinic.Name, Sms.DeliveryReference.New());
+        int outboxId;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var outbox = new OutboxMessage
+            {
+                CreatedAtUtc = now,
+                Kind = "Test notification",
+                Channel = NoticeChannel.Sms,
+                To = practitioner.MobileE164,
+                Subject = "Test SMS",
+                TextBody = body,
+                State = OutboxMessageState.Sending,
+                PractitionerId = practitioner.Id,
+            };
+            db.Add(outbox);
+            await db.SaveChangesAsync(cancellationToken);
+            if (!await credits.TryChargeAsync(db, 0, outbox.Id, $"Test SMS to {practitioner.MobileE164}", cancellationToken))
+            {
+                return Result.Fail("The clinic has no SMS credits left: ask an admin to top up.");
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            outboxId = outbox.Id;
+        }
+
+        var result = await smsSender.SendAsync(new Sms.SmsMessage(practitioner.MobileE164, body), cancellationToken);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var outbox = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == outboxId, cancellationToken);
+            switch (result)
+            {
+                case Sms.SmsAccepted accepted:
+                    outbox.State = OutboxMessageState.Sent;
+                    outbox.SentAtUtc = now;
+                    outbox.ProviderId = accepted.Sid;
+                    break;
+                case Sms.SmsAmbiguous ambiguous:
+                    // It may have gone: the credit stays spent.
+                    outbox.State = OutboxMessageState.NotSent;
+                    outbox.Error = ambiguous.Reason;
+                    break;
+                default:
+                    outbox.State = OutboxMessageState.NotSent;
+                    outbox.Error = result.ToString();
+                    await credits.RefundAsync(db, 0, outboxId, "test SMS not sent", cancellationToken);
+                    break;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return outbox.State == OutboxMessageState.Sent
+                ? Result<string>.Ok($"Test SMS sent to {practitioner.MobileE164} (one SMS credit).")
+                : Result.Fail($"The test SMS may not have been sent: {outbox.Error}");
+        }
     }
 
     /// <summary>For the admin banner: a sentence when email is held because its settings are wrong, else null.</summary>
@@ -213,6 +287,20 @@ public sealed class NoticeHistory(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.Reason == NoticeDispatcher.WaitingForEmailSettings, cancellationToken);
         return held == 0 ? null : $"Email is not going out: the mail server refused the app's sign-in. {held} notice(s) are waiting for the email settings (Notifications:Email:Smtp) to be fixed.";
+    }
+
+    /// <summary>For admins: SMS is held because Twilio refused the account or its settings (20003, 21606, 21408).</summary>
+    public async Task<string?> GetSmsSettingsProblemAsync(CancellationToken cancellationToken = default)
+    {
+        var actor = await authorization.GetActorAsync();
+        if (actor is null || !actor.IsAdmin)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.Reason == NoticeDispatcher.WaitingForSmsSettings, cancellationToken);
+        return held == 0 ? null : $"SMS is not going out: Twilio refused the clinic's account or settings. {held} SMS notice(s) are waiting for the SMS settings (Notifications:Sms:Twilio) to be fixed; their credits were refunded.";
     }
 
     private async Task RequireOwnOrAdminAsync(string userId)

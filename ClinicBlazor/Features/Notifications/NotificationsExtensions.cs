@@ -24,6 +24,7 @@ public static class NotificationsExtensions
         services.AddSingleton<NoticeLinks>();
         services.AddSingleton<NoticeSignal>();
         services.AddSingleton<NoticeDispatcher>();
+        services.AddScoped<Sms.ISmsStatusSink, Sms.NoticeSmsStatusSink>();
         services.AddSingleton<OutgoingEmail>();
         services.AddScoped<NoticeHistory>();
         services.AddHostedService<PickupFolderWarning>();

@@ -28,6 +28,11 @@ public sealed class Practitioner
 
     public NotificationMethod NotificationMethod { get; set; } = NotificationMethod.Off;
 
+    /// <summary>Why SMS to <see cref="MobileE164"/> is paused (the provider refused the number), or null; saving the number in My Info clears it.</summary>
+    public string? SmsPausedReason { get; set; }
+
+    public DateTime? SmsPausedAtUtc { get; set; }
+
     /// <summary>How far in advance: null means Anytime, otherwise N days (1–30).</summary>
     public int? NotifyWithinDays { get; set; }
 
@@ -74,6 +79,7 @@ internal sealed class PractitionerConfiguration : IEntityTypeConfiguration<Pract
         builder.Property(p => p.Title).HasMaxLength(100);
         builder.Property(p => p.NotificationEmail).HasMaxLength(256);
         builder.Property(p => p.MobileE164).HasMaxLength(20);
+        builder.Property(p => p.SmsPausedReason).HasMaxLength(300);
         builder.Property(p => p.NotificationMethod).HasConversion<string>().HasMaxLength(20);
     }
 }

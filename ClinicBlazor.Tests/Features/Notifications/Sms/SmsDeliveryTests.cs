@@ -1,0 +1,443 @@
+using ClinicBlazor.Features.MyInfo;
+using ClinicBlazor.Features.Notifications;
+using ClinicBlazor.Features.Notifications.Sms;
+using ClinicBlazor.Features.SmsCredits;
+using ClinicBlazor.Features.Staff;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClinicBlazor.Tests.Features.Notifications.Sms;
+
+/// <summary>
+/// SMS notices end to end against the Twilio stand-in, the dispatcher driven directly on a fake
+/// clock: every outcome, and for each the ledger's net charge for that delivery.
+/// </summary>
+public sealed class SmsDeliveryTests : IAsyncLifetime
+{
+    private const string Mobile = "+61412345678";
+    private readonly TwilioStandIn twilio = new();
+    private ClinicAppFactory app = null!;
+
+    private static string Priya => DemoSignIns.Practitioner.Email;
+    private static string Sam => DemoSignIns.Receptionist.Email;
+
+    public async Task InitializeAsync() => await StartAsync(timeoutSeconds: 10);
+
+    private async Task StartAsync(int timeoutSeconds)
+    {
+        await twilio.InitializeAsync();
+        app = NoticeTestKit.NewApp(batchWindowSeconds: 0);
+        foreach (var (key, value) in SmsTestHost.TwilioSettings(twilio, timeoutSeconds))
+        {
+            app.With(key, value);
+        }
+
+        _ = app.ServerAddress;
+        await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: Mobile);
+        await SetBalanceAsync(10);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await twilio.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Accepted_is_sent_with_its_sid_and_charged_once()
+    {
+        var delivery = await CancelAndDispatchAsync();
+
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        var post = Assert.Single(twilio.MessagePosts);
+        Assert.Equal(Mobile, post.Form["To"]);
+        Assert.Equal("36000", post.Form["ValidityPeriod"]);
+        Assert.EndsWith($"Ref {delivery.SmsReference}", post.Form["Body"], StringComparison.Ordinal);
+        Assert.Contains("Jane S. cancelled Thu 26 Nov 02:00. By reception.", post.Form["Body"], StringComparison.Ordinal);
+        Assert.Equal(Assert.Single(twilio.Messages).Sid, delivery.ProviderId);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Equal(9, await BalanceAsync());
+        await AssertLedgerMatchesBalanceAsync();
+
+        await using var db = await app.CreateDbContextAsync();
+        var outbox = await db.Set<OutboxMessage>().SingleAsync(m => m.Channel == NoticeChannel.Sms);
+        Assert.Equal(OutboxMessageState.Sent, outbox.State);
+        Assert.Equal(post.Form["Body"], outbox.TextBody);
+        Assert.Equal(delivery.ProviderId, outbox.ProviderId);
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(503)]
+    public async Task A_transient_refusal_is_refunded_retried_later_and_charged_once_in_all(int status)
+    {
+        twilio.Enqueue(status == 429 ? StandInReply.TooManyRequests() : StandInReply.ServiceUnavailable());
+
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Retrying, delivery.State);
+        Assert.NotNull(delivery.NextAttemptAtUtc);
+        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+
+        app.Clock!.Advance(TimeSpan.FromMinutes(5));
+        await app.DispatchAsync();
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Equal(2, delivery.Attempts.Count);
+        Assert.Equal(2, twilio.MessagePosts.Count);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task A_500_whose_message_was_kept_is_found_in_the_log_without_a_second_post()
+    {
+        twilio.Enqueue(StandInReply.ServerError(500, kept: true));
+
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Unknown, delivery.State);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+
+        // The log also holds an older message with the same words and one with another delivery's reference.
+        var kept = Assert.Single(twilio.Messages);
+        var body = delivery.Attempts.Single().Body!;
+        twilio.AddToLog(Mobile, body, DateTime.UtcNow.AddDays(-3));
+        twilio.AddToLog(Mobile, body[..^4] + (delivery.SmsReference == "AAAA" ? "CCCC" : "AAAA"), DateTime.UtcNow);
+
+        await app.DispatchAsync();
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Equal(kept.Sid, delivery.ProviderId);
+        Assert.Single(twilio.MessagePosts);
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            Assert.Equal(kept.Sid, (await db.Set<OutboxMessage>().SingleAsync(m => m.Channel == NoticeChannel.Sms)).ProviderId);
+        }
+
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task A_500_whose_message_was_not_kept_is_sent_again_once_without_a_second_charge()
+    {
+        twilio.Enqueue(StandInReply.ServerError(500, kept: false));
+
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Unknown, delivery.State);
+
+        await app.DispatchAsync();
+        await app.DispatchAsync();
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Equal(2, twilio.MessagePosts.Count);
+        Assert.Equal(twilio.MessagePosts[0].Form["Body"], twilio.MessagePosts[1].Form["Body"]);
+        Assert.Equal(Assert.Single(twilio.Messages).Sid, delivery.ProviderId);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task A_500_then_a_definite_refusal_of_the_resend_refunds_the_original_charge()
+    {
+        twilio.Enqueue(StandInReply.ServerError(502, kept: false), StandInReply.Refused(400, 21617, "The concatenated message body exceeds the 1600 character limit."));
+
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Unknown, delivery.State);
+        await app.DispatchAsync();
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Failed, delivery.State);
+        Assert.Equal(2, twilio.MessagePosts.Count);
+        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task A_timeout_while_the_message_is_still_queued_is_reconciled_as_sent()
+    {
+        await DisposeAsync();
+        await StartAsync(timeoutSeconds: 1);
+        twilio.Enqueue(StandInReply.AcceptAfter(TimeSpan.FromSeconds(5)));
+
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Unknown, delivery.State);
+        var queued = Assert.Single(twilio.Messages);
+        Assert.Equal("queued", queued.Status);
+        Assert.Null(queued.DateSentUtc);
+
+        await app.DispatchAsync();
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Equal(queued.Sid, delivery.ProviderId);
+        Assert.Single(twilio.MessagePosts);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+    }
+
+    [Fact]
+    public async Task An_expired_sending_lease_becomes_unknown_and_is_reconciled_under_the_same_charge()
+    {
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+
+        // Play the process dying after Twilio took it: the outcome was never recorded.
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            await db.Set<NoticeDelivery>().Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(d => d.State, DeliveryState.Sending)
+                .SetProperty(d => d.ProviderId, (string?)null)
+                .SetProperty(d => d.LeaseUntilUtc, NoticeTestKit.Now.AddMinutes(5)));
+        }
+
+        app.Clock!.Advance(TimeSpan.FromMinutes(6));
+        await app.DispatchAsync();
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Equal(Assert.Single(twilio.Messages).Sid, delivery.ProviderId);
+        Assert.Single(twilio.MessagePosts);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+    }
+
+    [Fact]
+    public async Task An_invalid_number_fails_refunds_and_pauses_sms_until_the_number_is_saved_again()
+    {
+        twilio.Enqueue(StandInReply.NumberError(21211));
+
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Failed, delivery.State);
+        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        var priya = await app.PractitionerAsync(Priya);
+        Assert.NotNull(priya.SmsPausedReason);
+
+        // Paused: the next cancellation's SMS is skipped (uncharged) rather than sent.
+        var paused = await CancelAndDispatchAsync(NoticeTestKit.NightSlot.AddHours(1), "Liam");
+        Assert.Equal(DeliveryState.Skipped, paused.State);
+        Assert.Equal(NoticeDispatcher.SmsPaused, paused.Reason);
+        Assert.Single(twilio.MessagePosts);
+
+        // Saving the same number again resumes SMS.
+        await using (var scope = await app.ScopeForAsync(Priya))
+        {
+            var myInfo = scope.ServiceProvider.GetRequiredService<MyInfoService>();
+            var details = await myInfo.GetForEditingAsync(priya.UserId);
+            Assert.Contains("Check your mobile number", details.SmsPausedReason, StringComparison.Ordinal);
+            var saved = await myInfo.SaveAsync(new SaveMyInfo(priya.UserId, details.DisplayName, details.NotificationEmail, details.MobileE164, details.NotificationMethod, details.NotifyWithinDays));
+            Assert.Empty(saved.Errors);
+        }
+
+        Assert.Null((await app.PractitionerAsync(Priya)).SmsPausedReason);
+        var resumed = await CancelAndDispatchAsync(NoticeTestKit.NightSlot.AddHours(2), "Charlotte");
+        Assert.Equal(DeliveryState.Sent, resumed.State);
+        Assert.Equal(-1, await NetChargeAsync(resumed.Id));
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task An_account_problem_refunds_holds_the_delivery_and_sends_it_once_when_fixed()
+    {
+        twilio.Enqueue(StandInReply.AccountError(20003));
+
+        var delivery = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Retrying, delivery.State);
+        Assert.Equal(NoticeDispatcher.WaitingForSmsSettings, delivery.Reason);
+        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        Assert.Contains("SMS is not going out", await SmsSettingsProblemAsync(), StringComparison.Ordinal);
+
+        app.Clock!.Advance(TimeSpan.FromMinutes(5));
+        await app.DispatchAsync();
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+        Assert.Single(twilio.Messages);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Null(await SmsSettingsProblemAsync());
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    private async Task<string?> SmsSettingsProblemAsync()
+    {
+        await using var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email);
+        return await scope.ServiceProvider.GetRequiredService<NoticeHistory>().GetSmsSettingsProblemAsync();
+    }
+
+    [Fact]
+    public async Task With_no_credits_the_sms_is_skipped_and_the_notice_falls_back_to_email()
+    {
+        await SetBalanceAsync(0);
+
+        var delivery = await CancelAndDispatchAsync();
+
+        Assert.Equal(DeliveryState.Skipped, delivery.State);
+        Assert.Equal(NoticeDispatcher.NoSmsCredits, delivery.Reason);
+        Assert.Empty(twilio.MessagePosts);
+        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        var notice = await app.NoticeForAsync((await NoticeOfAsync(delivery.Id)).AppointmentId);
+        var email = notice.Email();
+        Assert.Equal(DeliveryState.Sent, email.State);
+        Assert.Equal(0, await BalanceAsync());
+    }
+
+    [Fact]
+    public async Task With_under_a_minute_left_the_sms_is_skipped_uncharged()
+    {
+        var delivery = await CancelAndDispatchAsync(NoticeTestKit.Now.AddSeconds(50));
+
+        Assert.Equal(DeliveryState.Skipped, delivery.State);
+        Assert.Equal(NoticeDispatcher.AppointmentAboutToStart, delivery.Reason);
+        Assert.Empty(twilio.MessagePosts);
+        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+    }
+
+    [Fact]
+    public async Task Status_callbacks_mark_delivered_or_undelivered_and_repeats_are_harmless()
+    {
+        var delivery = await CancelAndDispatchAsync();
+        await using (var scope = app.AnonymousScope())
+        {
+            var sink = scope.ServiceProvider.GetRequiredService<ISmsStatusSink>();
+            await sink.RecordStatusAsync(delivery.ProviderId!, "delivered", null);
+            await sink.RecordStatusAsync(delivery.ProviderId!, "delivered", null);
+        }
+
+        Assert.Equal(DeliveryState.Delivered, (await DeliveryAsync(delivery.Id)).State);
+
+        await using (var scope = app.AnonymousScope())
+        {
+            var sink = scope.ServiceProvider.GetRequiredService<ISmsStatusSink>();
+            await sink.RecordStatusAsync(delivery.ProviderId!, "undelivered", "30003");
+            await sink.RecordStatusAsync(delivery.ProviderId!, "undelivered", "30003");
+        }
+
+        delivery = await DeliveryAsync(delivery.Id);
+        Assert.Equal(DeliveryState.Undelivered, delivery.State);
+        Assert.Contains("30003", delivery.Reason, StringComparison.Ordinal);
+        Assert.Contains("30003", delivery.Attempts.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+    }
+
+    [Fact]
+    public async Task Reinstating_after_the_sms_went_sends_a_charged_follow_up()
+    {
+        var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
+        await app.CancelAsAsync(Sam, appointment.Id);
+        await app.DispatchAsync();
+        await app.ReinstateAsAsync(Sam, appointment.Id);
+        await app.DispatchAsync();
+
+        var notice = await app.NoticeForAsync(appointment.Id);
+        var followUp = notice.Deliveries.Single(d => d.Channel == NoticeChannel.Sms && d.Kind == DeliveryKind.Reinstatement);
+        Assert.Equal(DeliveryState.Sent, followUp.State);
+        Assert.Equal(2, twilio.MessagePosts.Count);
+        Assert.Contains("is back on", twilio.MessagePosts[1].Form["Body"], StringComparison.Ordinal);
+        Assert.Equal(-1, await NetChargeAsync(followUp.Id));
+    }
+
+    [Fact]
+    public async Task Reinstating_before_the_sms_went_drops_it_uncharged()
+    {
+        await app.DisposeAsync();
+        app = NoticeTestKit.NewApp(batchWindowSeconds: 60);
+        foreach (var (key, value) in SmsTestHost.TwilioSettings(twilio))
+        {
+            app.With(key, value);
+        }
+
+        _ = app.ServerAddress;
+        await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: Mobile);
+        var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
+        await app.CancelAsAsync(Sam, appointment.Id);
+        await app.ReinstateAsAsync(Sam, appointment.Id);
+        app.Clock!.Advance(TimeSpan.FromMinutes(2));
+        await app.DispatchAsync();
+
+        var sms = (await app.NoticeForAsync(appointment.Id)).Deliveries.Single(d => d.Channel == NoticeChannel.Sms);
+        Assert.Equal(DeliveryState.Dropped, sms.State);
+        Assert.Empty(twilio.MessagePosts);
+        Assert.Equal(0, await NetChargeAsync(sms.Id));
+    }
+
+    [Fact]
+    public async Task A_test_sms_is_sent_for_one_credit_and_refunded_when_refused()
+    {
+        var priya = await app.PractitionerAsync(Priya);
+        await using (var scope = await app.ScopeForAsync(Priya))
+        {
+            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var sent = await notices.SendTestAsync(priya.UserId);
+            Assert.True(sent.Succeeded, sent.Error);
+            Assert.Contains("one SMS credit", sent.Value, StringComparison.Ordinal);
+            Assert.Equal(9, await BalanceAsync());
+
+            twilio.Enqueue(StandInReply.NumberError(21614, "not a mobile number"));
+            var refused = await notices.SendTestAsync(priya.UserId);
+            Assert.False(refused.Succeeded);
+            Assert.Equal(9, await BalanceAsync());
+        }
+
+        var post = twilio.MessagePosts[0];
+        Assert.Equal(Mobile, post.Form["To"]);
+        Assert.Contains("Test SMS", post.Form["Body"], StringComparison.Ordinal);
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    private async Task<NoticeDelivery> CancelAndDispatchAsync(DateTime? startUtc = null, string patient = "Jane")
+    {
+        var appointment = await app.AddAppointmentAsync(Priya, startUtc ?? NoticeTestKit.NightSlot, patient);
+        await app.CancelAsAsync(Sam, appointment.Id);
+        await app.DispatchAsync();
+        var notice = await app.NoticeForAsync(appointment.Id);
+        return notice.Deliveries.Single(d => d.Channel == NoticeChannel.Sms && d.Kind == DeliveryKind.Cancellation);
+    }
+
+    private async Task<NoticeDelivery> DeliveryAsync(int id)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<NoticeDelivery>().AsNoTracking().Include(d => d.Attempts).SingleAsync(d => d.Id == id);
+    }
+
+    private async Task<CancellationNotice> NoticeOfAsync(int deliveryId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<NoticeDelivery>().AsNoTracking().Where(d => d.Id == deliveryId).Select(d => d.Notice!).SingleAsync();
+    }
+
+    /// <summary>The ledger's net for one delivery: −1 when charged and kept, 0 when never charged or refunded.</summary>
+    private async Task<int> NetChargeAsync(int deliveryId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<SmsCreditLedgerEntry>().Where(e => e.DeliveryId == deliveryId).SumAsync(e => e.Amount);
+    }
+
+    private async Task<int> BalanceAsync()
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<SmsCreditAccount>().Select(a => a.Balance).SingleAsync();
+    }
+
+    private async Task AssertLedgerMatchesBalanceAsync()
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var sum = await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount);
+        Assert.Equal(sum, await BalanceAsync());
+    }
+
+    /// <summary>Sets the balance through the ledger (a top-up or a correction row), keeping balance = ledger sum.</summary>
+    private async Task SetBalanceAsync(int balance)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var account = await db.Set<SmsCreditAccount>().SingleAsync();
+        var sum = await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount);
+        if (balance != sum)
+        {
+            db.Add(new SmsCreditLedgerEntry { AtUtc = NoticeTestKit.Now, Kind = SmsCreditKind.TopUp, Amount = balance - sum, BalanceAfter = balance, Note = "test set-up" });
+        }
+
+        account.Balance = balance;
+        await db.SaveChangesAsync();
+    }
+}

@@ -1,0 +1,58 @@
+using ClinicBlazor.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClinicBlazor.Features.Notifications.Sms;
+
+/// <summary>
+/// Twilio's delivery reports, recorded against the SMS delivery with that sid: <c>delivered</c> →
+/// Delivered, <c>undelivered</c>/<c>failed</c> → Undelivered with the error code in the attempt and
+/// the history. Other statuses (queued, sent…) change nothing; a repeated report changes nothing more.
+/// </summary>
+internal sealed class NoticeSmsStatusSink(IDbContextFactory<ClinicDbContext> dbFactory, TimeProvider clock, ILogger<NoticeSmsStatusSink> logger) : ISmsStatusSink
+{
+    public async Task RecordStatusAsync(string messageSid, string status, string? errorCode, CancellationToken cancellationToken = default)
+    {
+        DeliveryState? state = status.ToUpperInvariant() switch
+        {
+            "DELIVERED" => DeliveryState.Delivered,
+            "UNDELIVERED" or "FAILED" => DeliveryState.Undelivered,
+            _ => null,
+        };
+        if (state is null)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var delivery = await db.Set<NoticeDelivery>().Include(d => d.Attempts)
+            .Where(d => d.Channel == NoticeChannel.Sms && d.ProviderId == messageSid)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (delivery is null)
+        {
+            logger.LogInformation("Twilio reports {MessageSid} {Status}, which is no notice's SMS", messageSid, status);
+            return;
+        }
+
+        // A late "undelivered" may follow "delivered" only in that order on Twilio's side; never go back to Sent.
+        if (delivery.State is not (DeliveryState.Sent or DeliveryState.Delivered or DeliveryState.Undelivered) || delivery.State == state)
+        {
+            return;
+        }
+
+        delivery.State = state.Value;
+        delivery.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
+        if (state == DeliveryState.Undelivered)
+        {
+            delivery.Reason = errorCode is null ? "not delivered" : $"not delivered (error {errorCode})";
+            var attempt = delivery.Attempts.Where(a => a.ProviderId == messageSid).MaxBy(a => a.Id);
+            if (attempt is not null)
+            {
+                attempt.Error = errorCode is null ? "undelivered" : $"undelivered, error {errorCode}";
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
