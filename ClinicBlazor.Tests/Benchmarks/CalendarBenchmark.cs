@@ -83,7 +83,7 @@ public sealed class CalendarBenchmark
             The query is `CalendarService.GetAppointmentsAsync` for the week (its own context, no tracking, one projection joining patient and type),
             timed {Iterations} times after {Warmup} warm-ups on a real SQLite file (WAL) that also holds the demo clinic. The render is ASP.NET Core's
             `HtmlRenderer` rendering `CalendarGrid` with those rows ({Iterations} runs, each from a collected heap); the bUnit row is a live update
-            (one appointment toggled, the same grid rendered again) and includes bUnit's DOM diffing. Measured on a shared machine with other builds running.
+            (one appointment toggled, the same grid rendered again) and includes bUnit's DOM diffing. Other work on the machine shows in the p95: compare runs on an idle machine.
             {(queryP95 <= 20 ? "" : QueryShortfall)}
             """);
     }
