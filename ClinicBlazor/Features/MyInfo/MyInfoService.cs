@@ -162,49 +162,11 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
     }
 
     /// <summary>E.164 for a valid mobile number (or one that may be mobile), read with the clinic's country as default; null otherwise.</summary>
-    public static string? ParseMobile(string input, string defaultRegion)
-    {
-        var util = PhoneNumberUtil.GetInstance();
-        try
-        {
-            var number = util.Parse(input, defaultRegion);
-            if (!util.IsValidNumber(number))
-            {
-                return null;
-            }
-
-            var type = util.GetNumberType(number);
-            return type is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE
-                ? util.Format(number, PhoneNumberFormat.E164)
-                : null;
-        }
-        catch (NumberParseException)
-        {
-            return null;
-        }
-    }
+    public static string? ParseMobile(string input, string defaultRegion) =>
+        PhoneNumberRules.NormalizeMobile(input, defaultRegion) is { Succeeded: true } mobile ? mobile.Value : null;
 
     /// <summary>How a stored E.164 number is shown: national format at home, international otherwise.</summary>
-    public static string FormatMobile(string e164, string clinicRegion)
-    {
-        if (string.IsNullOrEmpty(e164))
-        {
-            return "";
-        }
-
-        var util = PhoneNumberUtil.GetInstance();
-        try
-        {
-            var number = util.Parse(e164, clinicRegion);
-            return util.GetRegionCodeForNumber(number) == clinicRegion
-                ? util.Format(number, PhoneNumberFormat.NATIONAL)
-                : util.Format(number, PhoneNumberFormat.INTERNATIONAL);
-        }
-        catch (NumberParseException)
-        {
-            return e164;
-        }
-    }
+    public static string FormatMobile(string e164, string clinicRegion) => PhoneNumberRules.Display(e164, clinicRegion);
 
     public static string DescribeWindow(int? days) => days switch
     {

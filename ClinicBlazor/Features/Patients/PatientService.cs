@@ -5,7 +5,6 @@ using ClinicBlazor.Features.Common;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.Settings;
 using Microsoft.EntityFrameworkCore;
-using PhoneNumbers;
 
 namespace ClinicBlazor.Features.Patients;
 
@@ -43,7 +42,6 @@ public sealed class PatientService(IDbContextFactory<ClinicDbContext> dbFactory,
 {
     public const string DuplicateField = "Duplicate";
 
-    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
     private static readonly EmailAddressAttribute EmailFormat = new();
 
     /// <summary>Patients whose name, email or mobile matches every word typed, best matches first.</summary>
@@ -164,43 +162,12 @@ public sealed class PatientService(IDbContextFactory<ClinicDbContext> dbFactory,
             return Result<string>.Ok("");
         }
 
-        try
-        {
-            var number = Phones.Parse(input, countryCode);
-            var type = Phones.GetNumberType(number);
-            if (!Phones.IsValidNumber(number) || type is not (PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE))
-            {
-                return Result<string>.Fail("Enter a valid mobile number.", nameof(PatientForm.Mobile));
-            }
-
-            return Result<string>.Ok(Phones.Format(number, PhoneNumberFormat.E164));
-        }
-        catch (NumberParseException)
-        {
-            return Result<string>.Fail("Enter a valid mobile number.", nameof(PatientForm.Mobile));
-        }
+        var mobile = PhoneNumberRules.NormalizeMobile(input, countryCode);
+        return mobile.Succeeded ? mobile : Result<string>.Fail("Enter a valid mobile number.", nameof(PatientForm.Mobile));
     }
 
     /// <summary>An E.164 number as the clinic writes it locally ("0412 345 678").</summary>
-    public static string DisplayMobile(string e164, string countryCode)
-    {
-        if (string.IsNullOrEmpty(e164))
-        {
-            return "";
-        }
-
-        try
-        {
-            var number = Phones.Parse(e164, countryCode);
-            return Phones.GetRegionCodeForNumber(number) == countryCode
-                ? Phones.Format(number, PhoneNumberFormat.NATIONAL)
-                : Phones.Format(number, PhoneNumberFormat.INTERNATIONAL);
-        }
-        catch (NumberParseException)
-        {
-            return e164;
-        }
-    }
+    public static string DisplayMobile(string e164, string countryCode) => PhoneNumberRules.Display(e164, countryCode);
 
     public async Task<string> GetCountryCodeAsync(CancellationToken cancellationToken = default)
     {
