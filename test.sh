@@ -65,6 +65,26 @@ for trx in TestResults/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 
+# Repeat the failures (name and the start of their message) at the end, where a CI log's tail shows them.
+for trx in TestResults/*.trx; do
+  [ -f "$trx" ] || continue
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ {
+      inside = 1; lines = 0
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+      gsub(/&quot;/, "\"", name); print "FAILED " name
+    }
+    inside && /<Message>/ { message = 1 }
+    inside && message {
+      last = ($0 ~ /<\/Message>/)
+      line = $0; sub(/^[ \t]*<Message>/, "", line); sub(/<\/Message>.*/, "", line); gsub(/&quot;/, "\"", line)
+      if (lines < 8) { print "    " line; lines++ }
+      if (last) message = 0
+    }
+    inside && /<\/UnitTestResult>/ { inside = 0; message = 0 }
+  ' "$trx"
+done
+
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or the test host failed before any result was written: count it as a failure.
   failed=1

@@ -20,6 +20,19 @@ internal sealed class RevalidatingStaffAuthenticationStateProvider(
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await IsStillValidAsync(authenticationState);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The app is shutting down under an open circuit; the circuit goes with it.
+            return true;
+        }
+    }
+
+    private async Task<bool> IsStillValidAsync(AuthenticationState authenticationState)
+    {
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
         var principal = authenticationState.User;
