@@ -158,6 +158,43 @@ public sealed class NoticeDispatcherTests(MaildevServer maildev) : IClassFixture
     }
 
     [Fact]
+    public async Task A_mail_server_down_for_a_day_means_failed_gave_up_after_a_day_and_nothing_sent_later()
+    {
+        var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
+        await app.CancelAsAsync(Sam, appointment.Id, CancellationReason.Away);
+        var cancelledAt = app.Clock!.GetUtcNow().UtcDateTime;
+        await maildev.StopAsync();
+
+        // Each run finds the server down; the clock jumps to the next attempt the dispatcher chose.
+        app.Clock.Advance(TimeSpan.FromSeconds(60));
+        await app.DispatchAsync();
+        var runs = 1;
+        var email = (await app.NoticeForAsync(appointment.Id)).Email();
+        while (email.State == DeliveryState.Retrying && runs < 200)
+        {
+            app.Clock.Advance((email.NextAttemptAtUtc!.Value - app.Clock.GetUtcNow().UtcDateTime) + TimeSpan.FromSeconds(1));
+            await app.DispatchAsync();
+            runs++;
+            email = (await app.NoticeForAsync(appointment.Id)).Email();
+        }
+
+        Assert.Equal(DeliveryState.Failed, email.State);
+        Assert.Equal("gave up after a day", email.Reason);
+        Assert.True(runs > 5, $"only {runs} runs before giving up");
+        Assert.Equal(runs, email.Attempts.Count);
+        Assert.All(email.Attempts, attempt => Assert.Equal(AttemptOutcome.Transient, attempt.Outcome));
+        Assert.All(email.Attempts, attempt => Assert.True(attempt.StartedAtUtc <= cancelledAt.AddHours(24)));
+
+        // The server comes back: a given-up delivery stays given up.
+        await maildev.StartAsync();
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await app.DispatchAsync();
+        await Task.Delay(300);
+        Assert.Empty(await maildev.GetEmailsAsync());
+        Assert.Equal(DeliveryState.Failed, (await app.NoticeForAsync(appointment.Id)).Email().State);
+    }
+
+    [Fact]
     public async Task A_delivery_left_sending_with_an_expired_lease_is_sent_on_the_next_run()
     {
         var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
