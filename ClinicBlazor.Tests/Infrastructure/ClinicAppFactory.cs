@@ -82,6 +82,22 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
             if (Clock is not null)
             {
                 services.AddSingleton<TimeProvider>(Clock);
+
+                // Quartz takes the TimeProvider from the container, so on a fake clock its scheduler
+                // would wait on the test's clock while the app's triggers are placed in real time,
+                // and fire whenever a test advances it. Tests on a fake clock call the dispatcher
+                // themselves (DispatchAsync); the scheduler is left stopped.
+                var quartzHost = services.Where(d => d.ServiceType == typeof(IHostedService)
+                    && (d.ImplementationType ?? d.ImplementationFactory?.Method.ReturnType)?.Namespace?.StartsWith("Quartz", StringComparison.Ordinal) == true).ToList();
+                if (quartzHost.Count == 0)
+                {
+                    throw new InvalidOperationException("The Quartz hosted service was not found; check how AddNotifications registers it.");
+                }
+
+                foreach (var descriptor in quartzHost)
+                {
+                    services.Remove(descriptor);
+                }
             }
 
             ConfigureServices?.Invoke(services);
