@@ -8,8 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace ClinicBlazor.Features.Notifications;
 
 /// <summary>One delivery as people see it: "Email sent 10:02", "SMS skipped (no SMS credits)".</summary>
-public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind Kind, DeliveryState State, string? Reason, string? AtLocal, int Attempts, string? NextAttemptLocal)
+public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind Kind, DeliveryState State, string? Reason, string? AtLocal, int Attempts, string? NextAttemptLocal, bool Resent = false)
 {
+    /// <summary>An admin may resend it: it failed and has not been resent already.</summary>
+    public bool CanResend => State == DeliveryState.Failed && !Resent;
+
     public string Text
     {
         get
@@ -27,7 +30,8 @@ public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind
                 text += $", next try {NextAttemptLocal}";
             }
 
-            return Reason is null ? text : $"{text} ({Reason})";
+            text = Reason is null ? text : $"{text} ({Reason})";
+            return Resent ? $"{text}, resent" : text;
         }
     }
 }
@@ -150,21 +154,37 @@ public sealed class NoticeHistory(
         var now = clock.GetUtcNow().UtcDateTime;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
+            // BEGIN IMMEDIATE: two admins clicking Resend at once make one new delivery (one SMS charge), not two.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var failed = await db.Set<NoticeDelivery>().Include(d => d.Notice).SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
             if (failed is null || failed.State != DeliveryState.Failed)
             {
                 return Result.Fail("Only a failed delivery can be resent.");
             }
 
-            if (failed.Channel != NoticeChannel.Email)
+            if (await db.Set<NoticeDelivery>().AnyAsync(d => d.ResendOfDeliveryId == deliveryId, cancellationToken))
             {
-                return Result.Fail("SMS is not set up yet.");
+                return Result.Fail("It has already been resent.");
             }
 
+            // It goes to the practitioner's address as it is now: the usual reason to resend is that
+            // the number or mailbox has been fixed since. The failed attempts keep what they tried.
+            var practitioner = await db.Set<Practitioner>().AsNoTracking().SingleAsync(p => p.Id == failed.PractitionerId, cancellationToken);
+            if (failed.Channel == NoticeChannel.Sms && !string.IsNullOrEmpty(practitioner.MobileE164))
+            {
+                failed.Notice!.MobileE164 = practitioner.MobileE164;
+            }
+            else if (failed.Channel == NoticeChannel.Email && !string.IsNullOrEmpty(practitioner.NotificationEmail))
+            {
+                failed.Notice!.Email = practitioner.NotificationEmail;
+            }
+
+            // A resend is a new delivery: an SMS is charged again when it is handed to Twilio.
             var resend = CancellationNotices.NewDelivery(failed.Notice!, failed.Channel, failed.Kind, now, now);
             resend.ResendOfDeliveryId = failed.Id;
             db.Add(resend);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         await signal.DeliveriesDueAsync(now);
@@ -338,6 +358,7 @@ public sealed class NoticeHistory(
                 d.Id, d.Channel, d.Kind, d.State, d.Reason,
                 d.State is DeliveryState.Sent or DeliveryState.Delivered ? Local(d.SentAtUtc) : null,
                 d.AttemptCount,
-                Local(d.NextAttemptAtUtc))).ToList())).ToList();
+                Local(d.NextAttemptAtUtc),
+                n.Deliveries.Any(other => other.ResendOfDeliveryId == d.Id))).ToList())).ToList();
     }
 }

@@ -34,8 +34,9 @@ public static class NotificationsExtensions
         var quartzProperties = new Dictionary<string, string?> { ["quartz.scheduler.instanceName"] = $"clinic-notices-{Guid.NewGuid():N}" };
         services.AddQuartz(quartzProperties, quartz =>
         {
-            // Quartz waits on its own timers, so it keeps real time even when the app's clock is a
-            // test's fake one; the job hands the app's clock to the dispatcher.
+            // Triggers are placed in real time (NoticeSignal.SchedulerClock); the job hands the app's
+            // clock to the dispatcher. Note: Quartz prefers a TimeProvider registered in the container
+            // over this one, which is why tests on a fake clock leave the scheduler stopped.
             quartz.UseTimeProvider(NoticeSignal.SchedulerClock);
             quartz.UseInMemoryStore();
             quartz.AddJob<DeliverNoticesJob>(job => job.WithIdentity(DeliverNoticesJob.Key).StoreDurably());

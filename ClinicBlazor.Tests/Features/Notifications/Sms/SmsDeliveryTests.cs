@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
 using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Notifications.Sms;
@@ -234,6 +235,51 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var resumed = await CancelAndDispatchAsync(NoticeTestKit.NightSlot.AddHours(2), "Charlotte");
         Assert.Equal(DeliveryState.Sent, resumed.State);
         Assert.Equal(-1, await NetChargeAsync(resumed.Id));
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task An_admins_resend_of_a_failed_sms_is_a_new_delivery_charged_once()
+    {
+        twilio.Enqueue(StandInReply.NumberError(21614));
+        var failed = await CancelAndDispatchAsync();
+        Assert.Equal(DeliveryState.Failed, failed.State);
+
+        // The practitioner fixes the number (saving it resumes SMS); the admin resends from the Outbox.
+        var priya = await app.PractitionerAsync(Priya);
+        await using (var scope = await app.ScopeForAsync(Priya))
+        {
+            var myInfo = scope.ServiceProvider.GetRequiredService<MyInfoService>();
+            var details = await myInfo.GetForEditingAsync(priya.UserId);
+            Assert.Empty((await myInfo.SaveAsync(new SaveMyInfo(priya.UserId, details.DisplayName, details.NotificationEmail, "+61412345679", details.NotificationMethod, details.NotifyWithinDays))).Errors);
+        }
+
+        await using (var scope = await app.ScopeForAsync(Sam))
+        {
+            await Assert.ThrowsAsync<ClinicAuthorizationException>(() => scope.ServiceProvider.GetRequiredService<NoticeHistory>().ResendAsync(failed.Id));
+        }
+
+        await using (var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email))
+        {
+            var history = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var first = await history.ResendAsync(failed.Id);
+            Assert.True(first.Succeeded, first.Error);
+            Assert.Equal("It has already been resent.", (await history.ResendAsync(failed.Id)).Error);
+        }
+
+        await app.DispatchAsync();
+        NoticeDelivery resend;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            resend = await db.Set<NoticeDelivery>().AsNoTracking().SingleAsync(d => d.ResendOfDeliveryId == failed.Id);
+        }
+
+        Assert.Equal(NoticeChannel.Sms, resend.Channel);
+        Assert.Equal(DeliveryState.Sent, resend.State);
+        Assert.Equal(DeliveryState.Failed, (await DeliveryAsync(failed.Id)).State);
+        Assert.Equal(0, await NetChargeAsync(failed.Id));
+        Assert.Equal(-1, await NetChargeAsync(resend.Id));
+        Assert.Equal("+61412345679", twilio.MessagePosts[^1].Form["To"]);
         await AssertLedgerMatchesBalanceAsync();
     }
 

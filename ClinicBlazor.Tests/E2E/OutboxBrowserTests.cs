@@ -1,0 +1,93 @@
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Notifications;
+using ClinicBlazor.Features.Staff;
+using ClinicBlazor.Tests.Features.Notifications;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace ClinicBlazor.Tests.E2E;
+
+/// <summary>
+/// The admin's Outbox with no SMTP server configured (the first-run setup): the digest is a pickup
+/// file, readable on the page; filters narrow it; a failed email can be resent.
+/// </summary>
+public sealed class OutboxBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly ClinicAppFactory app = NoticeTestKit.NewApp(batchWindowSeconds: 0, fakeClock: false);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Admin_reads_the_notice_filters_by_practitioner_and_resends_a_failed_email()
+    {
+        var priya = DemoSignIns.Practitioner.Email;
+        await app.SetNoticesAsync(priya, NotificationMethod.Email);
+        var appointmentId = await NextAppointmentOfAsync(priya);
+        await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointmentId, CancellationReason.Sick);
+        var notice = await app.WaitForNoticeAsync(appointmentId, n => n.Deliveries.Any(d => d.State == DeliveryState.Sent));
+        var pickupFiles = Directory.GetFiles(Path.Combine(app.DataDirectory, "outbox"), "*.eml");
+        Assert.Single(pickupFiles);
+
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Admin.Email, DemoSignIns.Admin.Password);
+        await page.GotoAsync("/outbox");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        var notices = page.GetByTestId("outbox-notices");
+        await Assertions.Expect(notices).ToContainTextAsync("Priya Patel");
+        await Assertions.Expect(notices).ToContainTextAsync("Sam at reception");
+        await Assertions.Expect(notices).ToContainTextAsync("Email sent");
+
+        // The email itself is readable on the page, as the pickup file holds it.
+        var patientName = notice.PatientName;
+        var panel = page.Locator(".mud-expand-panel").Filter(new() { HasText = $"Cancelled: {patientName}" });
+        await Assertions.Expect(panel).ToHaveCountAsync(1);
+        await panel.Locator(".mud-expand-panel-header").ClickAsync();
+        await Assertions.Expect(panel.Locator("pre")).ToContainTextAsync("Sick");
+        await Assertions.Expect(panel.Locator("pre")).ToContainTextAsync("Sam at reception");
+
+        // Another practitioner's filter shows none of it.
+        await page.Locator("div.mud-input-control.mud-select").Filter(new() { HasText = "Practitioner" }).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("Tom Becker", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No notices match.")).ToBeVisibleAsync();
+        await page.Locator("div.mud-input-control.mud-select").Filter(new() { HasText = "Practitioner" }).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("Everyone", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(notices).ToContainTextAsync("Priya Patel");
+
+        // As if the mail server had refused the mailbox: the admin resends it from the page.
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            var delivery = await db.Set<NoticeDelivery>().SingleAsync(d => d.Notice!.AppointmentId == appointmentId);
+            delivery.State = DeliveryState.Failed;
+            delivery.Reason = "mailbox rejected (550): no such user";
+            await db.SaveChangesAsync();
+        }
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(notices).ToContainTextAsync("mailbox rejected");
+        await notices.GetByRole(AriaRole.Button, new() { Name = "Resend email" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Queued to send again.")).ToBeVisibleAsync();
+
+        await app.WaitForNoticeAsync(appointmentId, n => n.Deliveries.Any(d => d.ResendOfDeliveryId != null && d.State == DeliveryState.Sent));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(app.DataDirectory, "outbox"), "*.eml").Length);
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(notices.GetByRole(AriaRole.Button, new() { Name = "Resend email" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".mud-expand-panel").Filter(new() { HasText = $"Cancelled: {patientName}" })).ToHaveCountAsync(2);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<int> NextAppointmentOfAsync(string practitionerEmail)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var practitionerId = (await app.PractitionerAsync(practitionerEmail)).Id;
+        return await db.Set<Appointment>()
+            .Where(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc > now.AddHours(1))
+            .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();
+    }
+}
