@@ -385,6 +385,37 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         await app.AssertLedgerMatchesBalanceAsync();
     }
 
+    [Fact]
+    public async Task A_test_notification_on_sms_and_email_sends_both_and_the_email_still_goes_without_credits()
+    {
+        await app.SetNoticesAsync(Priya, NotificationMethod.SmsAndEmail, mobile: Mobile);
+        var priya = await app.PractitionerAsync(Priya);
+        await using (var scope = await app.ScopeForAsync(Priya))
+        {
+            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var both = await notices.SendTestAsync(priya.UserId);
+            Assert.True(both.Succeeded, both.Error);
+            Assert.Contains($"Test email sent to {priya.NotificationEmail}.", both.Value, StringComparison.Ordinal);
+            Assert.Contains($"Test SMS sent to {Mobile} (one SMS credit).", both.Value, StringComparison.Ordinal);
+            Assert.Equal(9, await app.SmsBalanceAsync());
+
+            await app.SetSmsBalanceAsync(0);
+            var emailOnly = await notices.SendTestAsync(priya.UserId);
+            Assert.False(emailOnly.Succeeded);
+            Assert.Contains("Test email sent to", emailOnly.Error, StringComparison.Ordinal);
+            Assert.Contains("no SMS credits left", emailOnly.Error, StringComparison.Ordinal);
+        }
+
+        var post = Assert.Single(twilio.MessagePosts);
+        Assert.Equal(Mobile, post.Form["To"]);
+        await using var db = await app.CreateDbContextAsync();
+        var tests = await db.Set<OutboxMessage>().Where(m => m.Kind == "Test notification").OrderBy(m => m.Id).ToListAsync();
+        Assert.Equal([(NoticeChannel.Email, OutboxMessageState.Sent), (NoticeChannel.Sms, OutboxMessageState.Sent), (NoticeChannel.Email, OutboxMessageState.Sent)],
+            tests.Select(m => (m.Channel, m.State)));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(app.DataDirectory, "outbox"), "*.eml").Length);
+        await app.AssertLedgerMatchesBalanceAsync();
+    }
+
     private async Task<NoticeDelivery> CancelAndDispatchAsync(DateTime? startUtc = null, string patient = "Jane")
     {
         var appointment = await app.AddAppointmentAsync(Priya, startUtc ?? NoticeTestKit.NightSlot, patient);
