@@ -197,6 +197,29 @@ public sealed class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<Sms
     }
 
     [Fact]
+    public async Task A_refund_lifting_the_balance_back_does_not_end_the_crossing()
+    {
+        await using var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email);
+        var credits = scope.ServiceProvider.GetRequiredService<SmsCreditService>();
+        await DrainAsync(credits);
+        Assert.True((await credits.SetLowBalanceThresholdAsync(3)).Succeeded);
+        await credits.TopUpAsync(3, "at the threshold");
+        app.Alerts.Raised.Clear();
+
+        // A held channel: every retry is charged and refunded, at the threshold's edge.
+        for (var retry = 0; retry < 3; retry++)
+        {
+            var attempt = NextAttempt();
+            await ChargeAsync(credits, 77, attempt);
+            Assert.True(await RefundAsync(credits, 77, attempt));
+        }
+
+        Assert.Equal([(2, 3)], app.Alerts.Raised);
+        Assert.True((await credits.SetLowBalanceThresholdAsync(SmsCreditAccount.DefaultLowBalanceThreshold)).Succeeded);
+        await AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
     public async Task Csv_export_neutralises_formula_notes_and_keeps_charges_as_numbers()
     {
         await using var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email);

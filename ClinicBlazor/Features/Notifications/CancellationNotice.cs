@@ -140,9 +140,12 @@ public enum OutboxMessageState
     Sending = 0,
     Sent = 1,
     NotSent = 2,
+
+    /// <summary>Written in another transaction (the low-balance alert); the next dispatcher run sends it.</summary>
+    Pending = 3,
 }
 
-/// <summary>Every email the app sends (digests, follow-ups, tests, later confirmations and alerts), readable on the Outbox page.</summary>
+/// <summary>Every email and SMS the app sends (digests, follow-ups, tests, confirmations and alerts), readable on the Outbox page.</summary>
 public sealed class OutboxMessage
 {
     public int Id { get; set; }

@@ -23,6 +23,13 @@ public sealed partial class NoticeDispatcher
     /// <summary>Under this much time to the start, an SMS is not sent at all.</summary>
     public static readonly TimeSpan ShortestValidity = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Test seam, null in production: awaited by each SMS send just before the claim transaction that
+    /// charges its credit. That transaction is BEGIN IMMEDIATE, so this is the last point at which
+    /// concurrent sends can be held back and released together to race for the same credit.
+    /// </summary>
+    internal Func<CancellationToken, Task>? BeforeSmsClaim { get; set; }
+
     private async Task<(int Sent, int NotSent, bool FollowUps)> DispatchSmsAsync(DateTime nowUtc, CancellationToken cancellationToken)
     {
         var due = await FindDueSmsAsync(nowUtc, cancellationToken);
@@ -103,6 +110,11 @@ public sealed partial class NoticeDispatcher
         if (reconciled is not null)
         {
             return reconciled;
+        }
+
+        if (BeforeSmsClaim is { } hold)
+        {
+            await hold(cancellationToken);
         }
 
         var claim = await ClaimSmsAsync(deliveryId, clinic, credits, nowUtc, cancellationToken);

@@ -21,6 +21,7 @@ public sealed partial class NoticeDispatcher(
     IDbContextFactory<ClinicDbContext> dbFactory,
     IEmailSender sender,
     ISmsSender smsSender,
+    OutgoingEmail outgoingEmail,
     IServiceScopeFactory scopes,
     IOptions<NotificationsOptions> options,
     NoticeLinks links,
@@ -46,6 +47,8 @@ public sealed partial class NoticeDispatcher(
         {
             // SMS first: a delivery skipped for want of credits falls back to an email that goes in this same run.
             var (smsSent, smsNotSent, smsFollowUps) = await DispatchSmsAsync(nowUtc, cancellationToken);
+            // Emails queued in the outbox by a charge (the low-balance alert to admins) go in this run too.
+            await outgoingEmail.SendQueuedAsync(cancellationToken);
             var batches = await FindDueAsync(nowUtc, cancellationToken);
             if (batches.Count == 0)
             {

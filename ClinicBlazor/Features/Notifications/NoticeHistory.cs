@@ -211,12 +211,25 @@ public sealed class NoticeHistory(
             return Result.Fail("Choose a notification method and save it first.", nameof(Practitioner.NotificationMethod));
         }
 
+        // By every channel of the method: "SMS and email" tests both, each saying how it went.
         var clinic = await clinicDirectory.GetAsync(cancellationToken);
-        if (!practitioner.NotificationMethod.UsesEmail())
+        var outcomes = new List<Result<string>>();
+        if (practitioner.NotificationMethod.UsesEmail())
         {
-            return await SendTestSmsAsync(practitioner, clinic, cancellationToken);
+            outcomes.Add(await SendTestEmailAsync(practitioner, clinic, cancellationToken));
         }
 
+        if (practitioner.NotificationMethod.UsesSms())
+        {
+            outcomes.Add(await SendTestSmsAsync(practitioner, clinic, cancellationToken));
+        }
+
+        var said = string.Join(" ", outcomes.Select(o => o.Succeeded ? o.Value : o.Error));
+        return outcomes.TrueForAll(o => o.Succeeded) ? Result<string>.Ok(said) : Result.Fail(said);
+    }
+
+    private async Task<Result<string>> SendTestEmailAsync(Practitioner practitioner, Clinic clinic, CancellationToken cancellationToken)
+    {
         var sent = await outgoingEmail.SendNowAsync(NoticeMessages.Test(practitioner.NotificationEmail, practitioner.DisplayName, clinic), "Test notification", practitioner.Id, cancellationToken: cancellationToken);
         return sent.State == OutboxMessageState.Sent
             ? Result<string>.Ok($"Test email sent to {practitioner.NotificationEmail}.")

@@ -41,15 +41,6 @@ public interface ILowBalanceAlert
     Task BalanceFellBelowThresholdAsync(ClinicDbContext db, int balance, int threshold, CancellationToken cancellationToken = default);
 }
 
-internal sealed class LoggingLowBalanceAlert(ILogger<LoggingLowBalanceAlert> logger) : ILowBalanceAlert
-{
-    public Task BalanceFellBelowThresholdAsync(ClinicDbContext db, int balance, int threshold, CancellationToken cancellationToken = default)
-    {
-        logger.LogWarning("SMS credits are low: {Balance} left, below the threshold of {Threshold}", balance, threshold);
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
 /// The clinic's SMS credits: admins top up and read the ledger; the notice dispatcher charges one
 /// credit per attempt inside its "mark Sending" transaction and refunds what the provider definitely
@@ -170,8 +161,8 @@ public sealed class SmsCreditService(
     }
 
     /// <summary>
-    /// True exactly once each time the balance is below the threshold (then false until a top-up,
-    /// refund or new threshold lifts it back), raising <see cref="ILowBalanceAlert"/> in the caller's transaction.
+    /// True exactly once each time the balance is below the threshold (then false until a top-up or
+    /// a new threshold lifts it back), raising <see cref="ILowBalanceAlert"/> in the caller's transaction.
     /// </summary>
     public async Task<bool> DetectLowBalanceCrossingAsync(ClinicDbContext db, CancellationToken cancellationToken = default)
     {
@@ -297,7 +288,13 @@ public sealed class SmsCreditService(
         var balance = await BalanceAsync(db, cancellationToken);
         db.Add(Entry(kind, credits, balance, note, actorUserId, actorName, deliveryId, attemptId));
         await db.SaveChangesAsync(cancellationToken);
-        await ClearAlertIfRecoveredAsync(db, cancellationToken);
+        if (kind == SmsCreditKind.TopUp)
+        {
+            // Only a top-up ends a crossing: a refund that lifts the balance back for a moment
+            // (a held channel charging and refunding every retry) must not alert again and again.
+            await ClearAlertIfRecoveredAsync(db, cancellationToken);
+        }
+
         return balance;
     }
 

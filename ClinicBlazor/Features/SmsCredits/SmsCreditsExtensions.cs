@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using ClinicBlazor.Features.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClinicBlazor.Features.SmsCredits;
 
@@ -9,11 +8,11 @@ public static class SmsCreditsExtensions
 {
     public const string ExportPath = "/sms-credits/export.csv";
 
-    /// <summary>The credits ledger service and a default low-balance alert that only logs (the notices outbox replaces it).</summary>
+    /// <summary>The credits ledger service and the low-balance alert (an email to each admin, through the outbox).</summary>
     public static WebApplicationBuilder AddSmsCredits(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SmsCreditService>();
-        builder.Services.TryAddScoped<ILowBalanceAlert, LoggingLowBalanceAlert>();
+        builder.Services.AddScoped<ILowBalanceAlert, LowBalanceEmailAlert>();
         return builder;
     }
 

@@ -36,7 +36,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
 
         _ = app.ServerAddress;
         await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: Mobile);
-        await SetBalanceAsync(10);
+        await app.SetSmsBalanceAsync(10);
     }
 
     public async Task DisposeAsync()
@@ -57,9 +57,9 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.EndsWith($"Ref {delivery.SmsReference}", post.Form["Body"], StringComparison.Ordinal);
         Assert.Contains("Jane S. cancelled Thu 26 Nov 02:00. By reception.", post.Form["Body"], StringComparison.Ordinal);
         Assert.Equal(Assert.Single(twilio.Messages).Sid, delivery.ProviderId);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
-        Assert.Equal(9, await BalanceAsync());
-        await AssertLedgerMatchesBalanceAsync();
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
+        Assert.Equal(9, await app.SmsBalanceAsync());
+        await app.AssertLedgerMatchesBalanceAsync();
 
         await using var db = await app.CreateDbContextAsync();
         var outbox = await db.Set<OutboxMessage>().SingleAsync(m => m.Channel == NoticeChannel.Sms);
@@ -78,7 +78,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var delivery = await CancelAndDispatchAsync();
         Assert.Equal(DeliveryState.Retrying, delivery.State);
         Assert.NotNull(delivery.NextAttemptAtUtc);
-        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
 
         app.Clock!.Advance(TimeSpan.FromMinutes(5));
         await app.DispatchAsync();
@@ -87,8 +87,8 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Sent, delivery.State);
         Assert.Equal(2, delivery.Attempts.Count);
         Assert.Equal(2, twilio.MessagePosts.Count);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
-        await AssertLedgerMatchesBalanceAsync();
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
 
         var delivery = await CancelAndDispatchAsync();
         Assert.Equal(DeliveryState.Unknown, delivery.State);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
 
         // The log also holds an older message with the same words and one with another delivery's reference.
         var kept = Assert.Single(twilio.Messages);
@@ -117,8 +117,8 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
             Assert.Equal(kept.Sid, (await db.Set<OutboxMessage>().SingleAsync(m => m.Channel == NoticeChannel.Sms)).ProviderId);
         }
 
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
-        await AssertLedgerMatchesBalanceAsync();
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     [Fact]
@@ -137,8 +137,8 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(2, twilio.MessagePosts.Count);
         Assert.Equal(twilio.MessagePosts[0].Form["Body"], twilio.MessagePosts[1].Form["Body"]);
         Assert.Equal(Assert.Single(twilio.Messages).Sid, delivery.ProviderId);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
-        await AssertLedgerMatchesBalanceAsync();
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     [Fact]
@@ -153,8 +153,8 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         delivery = await DeliveryAsync(delivery.Id);
         Assert.Equal(DeliveryState.Failed, delivery.State);
         Assert.Equal(2, twilio.MessagePosts.Count);
-        Assert.Equal(0, await NetChargeAsync(delivery.Id));
-        await AssertLedgerMatchesBalanceAsync();
+        Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Sent, delivery.State);
         Assert.Equal(queued.Sid, delivery.ProviderId);
         Assert.Single(twilio.MessagePosts);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Sent, delivery.State);
         Assert.Equal(Assert.Single(twilio.Messages).Sid, delivery.ProviderId);
         Assert.Single(twilio.MessagePosts);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
 
         var delivery = await CancelAndDispatchAsync();
         Assert.Equal(DeliveryState.Failed, delivery.State);
-        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
         var priya = await app.PractitionerAsync(Priya);
         Assert.NotNull(priya.SmsPausedReason);
 
@@ -234,8 +234,8 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Null((await app.PractitionerAsync(Priya)).SmsPausedReason);
         var resumed = await CancelAndDispatchAsync(NoticeTestKit.NightSlot.AddHours(2), "Charlotte");
         Assert.Equal(DeliveryState.Sent, resumed.State);
-        Assert.Equal(-1, await NetChargeAsync(resumed.Id));
-        await AssertLedgerMatchesBalanceAsync();
+        Assert.Equal(-1, await app.NetChargeAsync(resumed.Id));
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     [Fact]
@@ -291,7 +291,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var delivery = await CancelAndDispatchAsync();
         Assert.Equal(DeliveryState.Retrying, delivery.State);
         Assert.Equal(NoticeDispatcher.WaitingForSmsSettings, delivery.Reason);
-        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
         Assert.Contains("SMS is not going out", await SmsSettingsProblemAsync(), StringComparison.Ordinal);
 
         app.Clock!.Advance(TimeSpan.FromMinutes(5));
@@ -300,9 +300,9 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         delivery = await DeliveryAsync(delivery.Id);
         Assert.Equal(DeliveryState.Sent, delivery.State);
         Assert.Single(twilio.Messages);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
         Assert.Null(await SmsSettingsProblemAsync());
-        await AssertLedgerMatchesBalanceAsync();
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     private async Task<string?> SmsSettingsProblemAsync()
@@ -314,18 +314,18 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task With_no_credits_the_sms_is_skipped_and_the_notice_falls_back_to_email()
     {
-        await SetBalanceAsync(0);
+        await app.SetSmsBalanceAsync(0);
 
         var delivery = await CancelAndDispatchAsync();
 
         Assert.Equal(DeliveryState.Skipped, delivery.State);
         Assert.Equal(NoticeDispatcher.NoSmsCredits, delivery.Reason);
         Assert.Empty(twilio.MessagePosts);
-        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
         var notice = await app.NoticeForAsync((await NoticeOfAsync(delivery.Id)).AppointmentId);
         var email = notice.Email();
         Assert.Equal(DeliveryState.Sent, email.State);
-        Assert.Equal(0, await BalanceAsync());
+        Assert.Equal(0, await app.SmsBalanceAsync());
     }
 
     [Fact]
@@ -336,7 +336,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Skipped, delivery.State);
         Assert.Equal(NoticeDispatcher.AppointmentAboutToStart, delivery.Reason);
         Assert.Empty(twilio.MessagePosts);
-        Assert.Equal(0, await NetChargeAsync(delivery.Id));
+        Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
     }
 
     [Fact]
@@ -363,7 +363,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Undelivered, delivery.State);
         Assert.Contains("30003", delivery.Reason, StringComparison.Ordinal);
         Assert.Contains("30003", delivery.Attempts.Single().Error, StringComparison.Ordinal);
-        Assert.Equal(-1, await NetChargeAsync(delivery.Id));
+        Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
     }
 
     [Fact]
@@ -380,7 +380,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryState.Sent, followUp.State);
         Assert.Equal(2, twilio.MessagePosts.Count);
         Assert.Contains("is back on", twilio.MessagePosts[1].Form["Body"], StringComparison.Ordinal);
-        Assert.Equal(-1, await NetChargeAsync(followUp.Id));
+        Assert.Equal(-1, await app.NetChargeAsync(followUp.Id));
     }
 
     [Fact]
@@ -404,7 +404,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var sms = (await app.NoticeForAsync(appointment.Id)).Deliveries.Single(d => d.Channel == NoticeChannel.Sms);
         Assert.Equal(DeliveryState.Dropped, sms.State);
         Assert.Empty(twilio.MessagePosts);
-        Assert.Equal(0, await NetChargeAsync(sms.Id));
+        Assert.Equal(0, await app.NetChargeAsync(sms.Id));
     }
 
     [Fact]
@@ -417,18 +417,49 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
             var sent = await notices.SendTestAsync(priya.UserId);
             Assert.True(sent.Succeeded, sent.Error);
             Assert.Contains("one SMS credit", sent.Value, StringComparison.Ordinal);
-            Assert.Equal(9, await BalanceAsync());
+            Assert.Equal(9, await app.SmsBalanceAsync());
 
             twilio.Enqueue(StandInReply.NumberError(21614, "not a mobile number"));
             var refused = await notices.SendTestAsync(priya.UserId);
             Assert.False(refused.Succeeded);
-            Assert.Equal(9, await BalanceAsync());
+            Assert.Equal(9, await app.SmsBalanceAsync());
         }
 
         var post = twilio.MessagePosts[0];
         Assert.Equal(Mobile, post.Form["To"]);
         Assert.Contains("Test SMS", post.Form["Body"], StringComparison.Ordinal);
-        await AssertLedgerMatchesBalanceAsync();
+        await app.AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task A_test_notification_on_sms_and_email_sends_both_and_the_email_still_goes_without_credits()
+    {
+        await app.SetNoticesAsync(Priya, NotificationMethod.SmsAndEmail, mobile: Mobile);
+        var priya = await app.PractitionerAsync(Priya);
+        await using (var scope = await app.ScopeForAsync(Priya))
+        {
+            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var both = await notices.SendTestAsync(priya.UserId);
+            Assert.True(both.Succeeded, both.Error);
+            Assert.Contains($"Test email sent to {priya.NotificationEmail}.", both.Value, StringComparison.Ordinal);
+            Assert.Contains($"Test SMS sent to {Mobile} (one SMS credit).", both.Value, StringComparison.Ordinal);
+            Assert.Equal(9, await app.SmsBalanceAsync());
+
+            await app.SetSmsBalanceAsync(0);
+            var emailOnly = await notices.SendTestAsync(priya.UserId);
+            Assert.False(emailOnly.Succeeded);
+            Assert.Contains("Test email sent to", emailOnly.Error, StringComparison.Ordinal);
+            Assert.Contains("no SMS credits left", emailOnly.Error, StringComparison.Ordinal);
+        }
+
+        var post = Assert.Single(twilio.MessagePosts);
+        Assert.Equal(Mobile, post.Form["To"]);
+        await using var db = await app.CreateDbContextAsync();
+        var tests = await db.Set<OutboxMessage>().Where(m => m.Kind == "Test notification").OrderBy(m => m.Id).ToListAsync();
+        Assert.Equal([(NoticeChannel.Email, OutboxMessageState.Sent), (NoticeChannel.Sms, OutboxMessageState.Sent), (NoticeChannel.Email, OutboxMessageState.Sent)],
+            tests.Select(m => (m.Channel, m.State)));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(app.DataDirectory, "outbox"), "*.eml").Length);
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     private async Task<NoticeDelivery> CancelAndDispatchAsync(DateTime? startUtc = null, string patient = "Jane")
@@ -450,40 +481,5 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     {
         await using var db = await app.CreateDbContextAsync();
         return await db.Set<NoticeDelivery>().AsNoTracking().Where(d => d.Id == deliveryId).Select(d => d.Notice!).SingleAsync();
-    }
-
-    /// <summary>The ledger's net for one delivery: −1 when charged and kept, 0 when never charged or refunded.</summary>
-    private async Task<int> NetChargeAsync(int deliveryId)
-    {
-        await using var db = await app.CreateDbContextAsync();
-        return await db.Set<SmsCreditLedgerEntry>().Where(e => e.DeliveryId == deliveryId).SumAsync(e => e.Amount);
-    }
-
-    private async Task<int> BalanceAsync()
-    {
-        await using var db = await app.CreateDbContextAsync();
-        return await db.Set<SmsCreditAccount>().Select(a => a.Balance).SingleAsync();
-    }
-
-    private async Task AssertLedgerMatchesBalanceAsync()
-    {
-        await using var db = await app.CreateDbContextAsync();
-        var sum = await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount);
-        Assert.Equal(sum, await BalanceAsync());
-    }
-
-    /// <summary>Sets the balance through the ledger (a top-up or a correction row), keeping balance = ledger sum.</summary>
-    private async Task SetBalanceAsync(int balance)
-    {
-        await using var db = await app.CreateDbContextAsync();
-        var account = await db.Set<SmsCreditAccount>().SingleAsync();
-        var sum = await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount);
-        if (balance != sum)
-        {
-            db.Add(new SmsCreditLedgerEntry { AtUtc = NoticeTestKit.Now, Kind = SmsCreditKind.TopUp, Amount = balance - sum, BalanceAfter = balance, Note = "test set-up" });
-        }
-
-        account.Balance = balance;
-        await db.SaveChangesAsync();
     }
 }
