@@ -277,10 +277,10 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(NoticeChannel.Sms, resend.Channel);
         Assert.Equal(DeliveryState.Sent, resend.State);
         Assert.Equal(DeliveryState.Failed, (await DeliveryAsync(failed.Id)).State);
-        Assert.Equal(0, await NetChargeAsync(failed.Id));
-        Assert.Equal(-1, await NetChargeAsync(resend.Id));
+        Assert.Equal(0, await app.NetChargeAsync(failed.Id));
+        Assert.Equal(-1, await app.NetChargeAsync(resend.Id));
         Assert.Equal("+61412345679", twilio.MessagePosts[^1].Form["To"]);
-        await AssertLedgerMatchesBalanceAsync();
+        await app.AssertLedgerMatchesBalanceAsync();
     }
 
     [Fact]
