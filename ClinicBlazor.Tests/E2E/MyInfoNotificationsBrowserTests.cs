@@ -32,15 +32,7 @@ public sealed class MyInfoNotificationsBrowserTests(MaildevServer maildev, Brows
         Assert.Equal(NotificationMethod.Email, (await app.PractitionerAsync(priya.Email)).NotificationMethod);
 
         // Reception, in its own session, cancels one of Priya's appointments (the calendar UI is another issue's).
-        int appointmentId;
-        await using (var db = await app.CreateDbContextAsync())
-        {
-            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-            var practitionerId = (await app.PractitionerAsync(priya.Email)).Id;
-            appointmentId = await db.Set<Appointment>()
-                .Where(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc > now.AddHours(1))
-                .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();
-        }
+        var appointmentId = await app.NextBookedAppointmentIdAsync(priya.Email);
 
         await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointmentId, CancellationReason.Work);
 

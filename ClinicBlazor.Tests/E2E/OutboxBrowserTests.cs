@@ -26,7 +26,7 @@ public sealed class OutboxBrowserTests(BrowserFixture browser) : IClassFixture<B
     {
         var priya = DemoSignIns.Practitioner.Email;
         await app.SetNoticesAsync(priya, NotificationMethod.Email);
-        var appointmentId = await NextAppointmentOfAsync(priya);
+        var appointmentId = await app.NextBookedAppointmentIdAsync(priya);
         await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointmentId, CancellationReason.Sick);
         var notice = await app.WaitForNoticeAsync(appointmentId, n => n.Deliveries.Any(d => d.State == DeliveryState.Sent));
         var pickupFiles = Directory.GetFiles(Path.Combine(app.DataDirectory, "outbox"), "*.eml");
@@ -79,15 +79,5 @@ public sealed class OutboxBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(notices.GetByRole(AriaRole.Button, new() { Name = "Resend email" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator(".mud-expand-panel").Filter(new() { HasText = $"Cancelled: {patientName}" })).ToHaveCountAsync(2);
         await page.Context.CloseAsync();
-    }
-
-    private async Task<int> NextAppointmentOfAsync(string practitionerEmail)
-    {
-        await using var db = await app.CreateDbContextAsync();
-        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var practitionerId = (await app.PractitionerAsync(practitionerEmail)).Id;
-        return await db.Set<Appointment>()
-            .Where(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc > now.AddHours(1))
-            .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();
     }
 }

@@ -30,10 +30,7 @@ public sealed class SmsBannersBrowserTests(MaildevServer maildev, BrowserFixture
         await maildev.ClearAsync();
         await twilio.InitializeAsync();
         app = NoticeTestKit.NewApp(maildev, batchWindowSeconds: 0, fakeClock: false);
-        foreach (var (key, value) in SmsTestHost.TwilioSettings(twilio, 10))
-        {
-            app.With(key, value);
-        }
+        app.WithTwilio(twilio, 10);
 
         _ = app.ServerAddress;
         await app.SetNoticesAsync(Priya.Email, NotificationMethod.Sms, mobile: Mobile);

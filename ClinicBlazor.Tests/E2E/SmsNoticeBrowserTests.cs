@@ -20,10 +20,7 @@ public sealed class SmsNoticeBrowserTests(MaildevServer maildev, BrowserFixture 
         await maildev.ClearAsync();
         await twilio.InitializeAsync();
         app = NoticeTestKit.NewApp(maildev, batchWindowSeconds: 0, fakeClock: false);
-        foreach (var (key, value) in SmsTestHost.TwilioSettings(twilio, 10))
-        {
-            app.With(key, value);
-        }
+        app.WithTwilio(twilio, 10);
     }
 
     public async Task DisposeAsync()

@@ -38,6 +38,28 @@ internal static class NoticeTestKit
         return app;
     }
 
+    /// <summary>Twilio at the stand-in (see <see cref="Sms.SmsTestHost.TwilioSettings"/>); set before the first use.</summary>
+    public static ClinicAppFactory WithTwilio(this ClinicAppFactory app, TwilioStandIn standIn, int timeoutSeconds = 10)
+    {
+        foreach (var (key, value) in Sms.SmsTestHost.TwilioSettings(standIn, timeoutSeconds))
+        {
+            app.With(key, value);
+        }
+
+        return app;
+    }
+
+    /// <summary>The practitioner's next booked demo appointment starting more than an hour from now.</summary>
+    public static async Task<int> NextBookedAppointmentIdAsync(this ClinicAppFactory app, string practitionerEmail)
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var practitionerId = (await app.PractitionerAsync(practitionerEmail)).Id;
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<Appointment>()
+            .Where(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc > now.AddHours(1))
+            .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();
+    }
+
     public static async Task<Practitioner> PractitionerAsync(this ClinicAppFactory app, string email)
     {
         await using var db = await app.CreateDbContextAsync();

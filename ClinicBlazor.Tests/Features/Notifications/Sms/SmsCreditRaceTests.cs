@@ -30,10 +30,7 @@ public sealed class SmsCreditRaceTests : IAsyncLifetime
         // A batch window on a fake clock: both notices become due at the same instant, when the test
         // moves the clock, so no run (the test's or the app's own Quartz one) can see only one of them.
         app = NoticeTestKit.NewApp(batchWindowSeconds: 60);
-        foreach (var (key, value) in SmsTestHost.TwilioSettings(twilio))
-        {
-            app.With(key, value);
-        }
+        app.WithTwilio(twilio);
 
         _ = app.ServerAddress;
         await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: "+61412345678");

@@ -29,10 +29,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     {
         await twilio.InitializeAsync();
         app = NoticeTestKit.NewApp(batchWindowSeconds: 0);
-        foreach (var (key, value) in SmsTestHost.TwilioSettings(twilio, timeoutSeconds))
-        {
-            app.With(key, value);
-        }
+        app.WithTwilio(twilio, timeoutSeconds);
 
         _ = app.ServerAddress;
         await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: Mobile);
@@ -388,10 +385,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     {
         await app.DisposeAsync();
         app = NoticeTestKit.NewApp(batchWindowSeconds: 60);
-        foreach (var (key, value) in SmsTestHost.TwilioSettings(twilio))
-        {
-            app.With(key, value);
-        }
+        app.WithTwilio(twilio);
 
         _ = app.ServerAddress;
         await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: Mobile);
