@@ -356,9 +356,10 @@ public sealed partial class ChaosBenchmark : IAsyncLifetime
                     return (true, attempt);
                 }
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or InvalidOperationException
+                                                  or System.Net.Sockets.SocketException or IOException)
             {
-                // The app is down or restarting: try again, as a patient would.
+                // The app is down or restarting (a connection killed as it opened surfaces as a bare SocketException): try again, as a patient would.
             }
 
             if (DateTime.UtcNow > deadline)
