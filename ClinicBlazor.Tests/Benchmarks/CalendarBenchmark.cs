@@ -3,7 +3,6 @@ using System.Globalization;
 using Bunit;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Calendar;
-using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Staff;
 using ClinicBlazor.Tests.Infrastructure;
@@ -104,18 +103,9 @@ public sealed class CalendarBenchmark
         var existing = await db.Set<Practitioner>().CountAsync(p => p.IsActive);
         for (var i = existing; i < count; i++)
         {
-            var email = $"bench{i}@harbourside.example";
-            var user = new StaffUser
-            {
-                UserName = email,
-                NormalizedUserName = email.ToUpperInvariant(),
-                Email = email,
-                NormalizedEmail = email.ToUpperInvariant(),
-                DisplayName = $"Bench Practitioner {i}",
-                SecurityStamp = Guid.NewGuid().ToString(),
-            };
+            var (user, practitioner) = BenchStaff.NewPractitioner($"bench{i}@harbourside.example", $"Bench Practitioner {i}", 100 + i);
             db.Add(user);
-            db.Add(new Practitioner { UserId = user.Id, DisplayName = user.DisplayName, Title = "Physiotherapist", NotificationEmail = email, SortOrder = 100 + i });
+            db.Add(practitioner);
         }
 
         await db.SaveChangesAsync();

@@ -20,6 +20,12 @@ public sealed class MaildevServer : IAsyncLifetime
 
     public bool IsRunning => process is { HasExited: false };
 
+    /// <summary>
+    /// Keep received mail in a folder and load it back on <see cref="StartAsync"/>, so a stop loses
+    /// nothing the server had accepted (maildev writes each message before it answers 250).
+    /// </summary>
+    public bool KeepsMailAcrossRestarts { get; init; }
+
     public async Task InitializeAsync()
     {
         http.BaseAddress = new Uri($"http://127.0.0.1:{WebPort}/");
@@ -48,6 +54,12 @@ public sealed class MaildevServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (KeepsMailAcrossRestarts)
+        {
+            start.ArgumentList.Add("--mail-directory");
+            start.ArgumentList.Add(Path.Combine(temp, "mail"));
+        }
+
         start.Environment["TMPDIR"] = temp;
         process = Process.Start(start) ?? throw new InvalidOperationException("maildev did not start.");
         process.OutputDataReceived += (_, _) => { };
@@ -58,7 +70,7 @@ public sealed class MaildevServer : IAsyncLifetime
         await FreePort.WaitUntilListeningAsync(WebPort, TimeSpan.FromSeconds(20));
     }
 
-    /// <summary>Kills the server: connections are refused until <see cref="StartAsync"/>. Received mail is lost.</summary>
+    /// <summary>Kills the server: connections are refused until <see cref="StartAsync"/>. Received mail is lost unless <see cref="KeepsMailAcrossRestarts"/>.</summary>
     public async Task StopAsync()
     {
         if (process is { HasExited: false })

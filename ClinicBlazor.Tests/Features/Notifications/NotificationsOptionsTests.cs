@@ -52,6 +52,21 @@ public sealed class NotificationsOptionsTests
         Assert.Contains(failures, f => f.StartsWith("Notifications:Email:Smtp:FromAddress", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(9)]
+    [InlineData(3601)]
+    public void A_lease_outside_10_to_3600_seconds_is_refused(int seconds)
+    {
+        var failure = Assert.Single(Validate(o => o.LeaseSeconds = seconds));
+        Assert.Equal($"Notifications:LeaseSeconds must be between 10 and 3600 seconds (it is {seconds}).", failure);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(300)]
+    [InlineData(3600)]
+    public void A_lease_from_10_to_3600_seconds_is_accepted(int seconds) => Assert.Empty(Validate(o => o.LeaseSeconds = seconds));
+
     [Fact]
     public void Backoff_doubles_from_the_first_delay_with_jitter()
     {

@@ -28,8 +28,8 @@ public sealed partial class NoticeDispatcher(
     NoticeSignal signal,
     ILogger<NoticeDispatcher> logger) : IDisposable
 {
-    /// <summary>How long a claimed delivery stays ours; after that (the process died) it is sent again.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    /// <summary>How long a claimed delivery stays ours (<c>Notifications:LeaseSeconds</c>); after that (the process died) it is taken up again.</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
     public const string WaitingForEmailSettings = "waiting for the email settings to be fixed";
 

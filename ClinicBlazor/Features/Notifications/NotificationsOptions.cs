@@ -12,6 +12,12 @@ public sealed class NotificationsOptions
     public int BatchWindowSeconds { get; set; } = 60;
     public int MaxParallelSends { get; set; } = 4;
 
+    /// <summary>
+    /// How long a claimed delivery stays the claimer's: after that (the process died mid-send) it is
+    /// taken up again — email re-sent, SMS reconciled. Longer than the slowest send.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 300;
+
     /// <summary>Where links in messages point ("https://clinic.example"); defaults to the app's own address.</summary>
     public string? PublicBaseUrl { get; set; }
 
@@ -77,6 +83,11 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
         if (options.MaxParallelSends is < 1 or > 32)
         {
             errors.Add($"Notifications:MaxParallelSends must be between 1 and 32 (it is {options.MaxParallelSends}).");
+        }
+
+        if (options.LeaseSeconds is < 10 or > 3600)
+        {
+            errors.Add($"Notifications:LeaseSeconds must be between 10 and 3600 seconds (it is {options.LeaseSeconds}).");
         }
 
         if (options.Retry.FirstDelaySeconds is < 1 or > 3600)
