@@ -282,37 +282,26 @@ public sealed partial class NoticeDispatcher(
     }
 
     /// <summary>
-    /// Step 3 when the mail server took it, the common case: a short transaction of three updates
-    /// on the run's connection, no entity graph loaded. A notice reinstated while its email was on
-    /// its way needs a follow-up, which <see cref="RecordOutcomeAsync"/> writes.
+    /// Step 3 when the mail server took it, the common case: a short transaction of one command on
+    /// the run's connection (three updates, no entity graph loaded), as this runs between every two
+    /// sends. A notice reinstated while its email was on its way is left out of the first update;
+    /// the row count then falls short, and <see cref="RecordOutcomeAsync"/> writes it with its follow-up.
     /// </summary>
     private async Task<bool> RecordSentAsync(ClinicDbContext db, ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        const string sql = """
+            UPDATE NoticeDelivery SET State = 'Sent', SentAtUtc = {0}, ProviderId = {1}, Reason = NULL, LeaseUntilUtc = NULL, UpdatedAtUtc = {0}
+            WHERE Id IN (SELECT value FROM json_each({2}))
+              AND NOT (Kind = 'Cancellation' AND EXISTS (SELECT 1 FROM CancellationNotice n WHERE n.Id = NoticeDelivery.NoticeId AND n.ReinstatedAtUtc IS NOT NULL));
+            UPDATE DeliveryAttempt SET Outcome = 'Sent', FinishedAtUtc = {0}, ProviderId = {1}, Error = NULL WHERE OutboxMessageId = {3};
+            UPDATE OutboxMessage SET State = 'Sent', SentAtUtc = {0}, ProviderId = {1}, Error = NULL WHERE Id = {3};
+            """;
         var ids = claimed.Batch.DeliveryIds;
-        var outboxId = claimed.OutboxMessageId;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var reinstated = claimed.Batch.Kind == DeliveryKind.Cancellation
-                             && await db.Set<NoticeDelivery>().AnyAsync(d => ids.Contains(d.Id) && d.Notice!.ReinstatedAtUtc != null, cancellationToken);
-            if (!reinstated)
+            var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowUtc, providerId, $"[{string.Join(',', ids)}]", claimed.OutboxMessageId], cancellationToken);
+            if (rows == (2 * ids.Count) + 1)
             {
-                await db.Set<OutboxMessage>().Where(m => m.Id == outboxId).ExecuteUpdateAsync(set => set
-                    .SetProperty(m => m.State, OutboxMessageState.Sent)
-                    .SetProperty(m => m.SentAtUtc, nowUtc)
-                    .SetProperty(m => m.ProviderId, providerId)
-                    .SetProperty(m => m.Error, (string?)null), cancellationToken);
-                await db.Set<DeliveryAttempt>().Where(a => a.OutboxMessageId == outboxId).ExecuteUpdateAsync(set => set
-                    .SetProperty(a => a.Outcome, AttemptOutcome.Sent)
-                    .SetProperty(a => a.FinishedAtUtc, nowUtc)
-                    .SetProperty(a => a.ProviderId, providerId)
-                    .SetProperty(a => a.Error, (string?)null), cancellationToken);
-                await db.Set<NoticeDelivery>().Where(d => ids.Contains(d.Id)).ExecuteUpdateAsync(set => set
-                    .SetProperty(d => d.State, DeliveryState.Sent)
-                    .SetProperty(d => d.SentAtUtc, nowUtc)
-                    .SetProperty(d => d.ProviderId, providerId)
-                    .SetProperty(d => d.Reason, (string?)null)
-                    .SetProperty(d => d.LeaseUntilUtc, (DateTime?)null)
-                    .SetProperty(d => d.UpdatedAtUtc, nowUtc), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return false;
             }
