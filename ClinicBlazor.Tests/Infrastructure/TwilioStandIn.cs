@@ -36,6 +36,18 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
     /// <summary>Added to the stand-in's clock for <c>date_created</c>, to play Twilio's clock running behind or ahead.</summary>
     public TimeSpan ClockOffset { get; set; }
 
+    /// <summary>
+    /// When set, message POSTs are served at most this many a second, each waiting for its slot in
+    /// arrival order (a provider's throughput limit); set before the first request.
+    /// </summary>
+    public int? RequestsPerSecond { get; set; }
+
+    /// <summary>The share of unscripted message POSTs answered 429 (code 20429), chosen at random.</summary>
+    public double TooManyRequestsShare { get; set; }
+
+    private readonly Random chance = new(20429);
+    private long nextSlotTicks;
+
     public IReadOnlyList<StandInRequest> Requests
     {
         get
@@ -163,7 +175,8 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
             return Error(HttpStatusCode.BadRequest, 21609, "ValidityPeriod must be between 1 and 36000 seconds.");
         }
 
-        var reply = script.TryDequeue(out var scripted) ? scripted : StandInReply.Accept();
+        await WaitForSlotAsync(context.RequestAborted);
+        var reply = script.TryDequeue(out var scripted) ? scripted : Unscripted();
         if (reply.KeepsMessage)
         {
             var message = new StandInMessage(NewSid(), to, body, "queued", Now(), null);
@@ -192,6 +205,38 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
         }
 
         return Error((HttpStatusCode)reply.Status!.Value, reply.Code, reply.Message, reply.RetryAfterSeconds);
+    }
+
+    private async Task WaitForSlotAsync(CancellationToken cancellationToken)
+    {
+        if (RequestsPerSecond is not { } perSecond)
+        {
+            return;
+        }
+
+        var interval = TimeSpan.TicksPerSecond / perSecond;
+        long slot;
+        lock (gate)
+        {
+            slot = Math.Max(DateTime.UtcNow.Ticks, nextSlotTicks);
+            nextSlotTicks = slot + interval;
+        }
+
+        var wait = TimeSpan.FromTicks(slot - DateTime.UtcNow.Ticks);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, cancellationToken);
+        }
+    }
+
+    private StandInReply Unscripted()
+    {
+        lock (gate)
+        {
+#pragma warning disable CA5394 // Which requests are refused, not security.
+            return chance.NextDouble() < TooManyRequestsShare ? StandInReply.TooManyRequests() : StandInReply.Accept();
+#pragma warning restore CA5394
+        }
     }
 
     private IResult ListMessages(string account, HttpContext context)

@@ -46,9 +46,9 @@ public sealed partial class NoticeDispatcher
 
         int sent = 0, notSent = 0, followUps = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSends, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(due, parallel, async (deliveryId, token) =>
+        await Parallel.ForEachAsync(due, parallel, async (delivery, token) =>
         {
-            var outcome = await DeliverSmsAsync(deliveryId, clinic, nowUtc, token);
+            var outcome = await DeliverSmsAsync(delivery, clinic, nowUtc, token);
             if (outcome.Sent)
             {
                 Interlocked.Increment(ref sent);
@@ -66,7 +66,10 @@ public sealed partial class NoticeDispatcher
         return (sent, notSent, followUps > 0);
     }
 
-    private async Task<List<int>> FindDueSmsAsync(DateTime nowUtc, CancellationToken cancellationToken)
+    /// <summary>A due SMS delivery; one that may already have gone (Unknown, or Sending past its lease) is looked up first.</summary>
+    private sealed record DueSms(int DeliveryId, bool MayHaveGone);
+
+    private async Task<List<DueSms>> FindDueSmsAsync(DateTime nowUtc, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var open = await db.Set<NoticeDelivery>().AsNoTracking()
@@ -88,8 +91,8 @@ public sealed partial class NoticeDispatcher
                 DeliveryState.Unknown => d.NextAttemptAtUtc is null || d.NextAttemptAtUtc <= nowUtc,
                 _ => false,
             })
-            .Select(d => d.Id)
-            .Order()
+            .OrderBy(d => d.Id)
+            .Select(d => new DueSms(d.Id, d.State is DeliveryState.Unknown or DeliveryState.Sending))
             .ToList();
     }
 
@@ -100,13 +103,15 @@ public sealed partial class NoticeDispatcher
 
     private sealed record SmsClaim(int DeliveryId, int AttemptId, SmsMessage Message);
 
-    private async Task<SmsOutcome> DeliverSmsAsync(int deliveryId, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
+    private async Task<SmsOutcome> DeliverSmsAsync(DueSms due, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        var deliveryId = due.DeliveryId;
         await using var scope = scopes.CreateAsyncScope();
         var credits = scope.ServiceProvider.GetRequiredService<SmsCreditService>();
 
-        // A delivery that may have gone (Unknown, or Sending when the process died) is looked up first.
-        var reconciled = await ReconcileAsync(deliveryId, nowUtc, cancellationToken);
+        // A delivery that may have gone (Unknown, or Sending when the process died) is looked up first;
+        // a Pending or Retrying one cannot have, and skips that write transaction.
+        var reconciled = due.MayHaveGone ? await ReconcileAsync(deliveryId, nowUtc, cancellationToken) : null;
         if (reconciled is not null)
         {
             return reconciled;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Notifications.Email;
 using ClinicBlazor.Features.Notifications.Sms;
@@ -15,7 +16,8 @@ public sealed record DispatchResult(int EmailsSent, int EmailsNotSent, int SmsSe
 /// <summary>
 /// Sends what is due at a given time: claims deliveries under a lease, groups a practitioner's
 /// email into one digest, and sends over one connection per run. Around every send: a short
-/// transaction to claim, the send with no transaction open, a short transaction for the outcome.
+/// transaction to claim (for email, one for a chunk of due emails), the send with no transaction
+/// open, a short transaction for the outcome.
 /// </summary>
 public sealed partial class NoticeDispatcher(
     IDbContextFactory<ClinicDbContext> dbFactory,
@@ -31,6 +33,12 @@ public sealed partial class NoticeDispatcher(
     /// <summary>How long a claimed delivery stays ours (<c>Notifications:LeaseSeconds</c>); after that (the process died) it is taken up again.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
+    /// <summary>
+    /// Due emails claimed in one transaction. Bigger chunks spend less per email on claiming; a
+    /// crash re-sends at most a chunk's claimed-but-unrecorded emails, so it stays small.
+    /// </summary>
+    internal const int ClaimChunk = 50;
+
     public const string WaitingForEmailSettings = "waiting for the email settings to be fixed";
 
     public const string WaitingForSmsSettings = "waiting for the SMS settings to be fixed";
@@ -43,6 +51,7 @@ public sealed partial class NoticeDispatcher(
     public async Task<DispatchResult> DispatchDueAsync(DateTime nowUtc, CancellationToken cancellationToken = default)
     {
         await gate.WaitAsync(cancellationToken);
+        var runWatch = Stopwatch.StartNew();
         try
         {
             // SMS first: a delivery skipped for want of credits falls back to an email that goes in this same run.
@@ -57,6 +66,7 @@ public sealed partial class NoticeDispatcher(
                     await signal.DeliveriesDueAsync(nowUtc);
                 }
 
+                await ScheduleNextRunAsync(nowUtc, cancellationToken);
                 return new(0, 0, smsSent, smsNotSent);
             }
 
@@ -68,30 +78,47 @@ public sealed partial class NoticeDispatcher(
 
             int sent = 0, notSent = 0;
             var followUps = smsFollowUps;
+
+            // One context and one connection for the run's own writes (its pragmas run once), and
+            // one SMTP connection: per email only the send and a small outcome write remain.
+            await using var runDb = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await runDb.Database.OpenConnectionAsync(cancellationToken);
             await using var session = await sender.OpenSessionAsync(cancellationToken);
-            foreach (var batch in batches)
+            foreach (var chunk in batches.Chunk(ClaimChunk))
             {
-                var claimed = await ClaimAsync(batch, clinic, nowUtc, cancellationToken);
-                if (claimed is null)
+                var claims = await ClaimAsync(runDb, chunk, clinic, nowUtc, cancellationToken);
+                var leaseTakenAt = Stopwatch.GetTimestamp();
+                for (var i = 0; i < claims.Count; i++)
                 {
-                    continue;
-                }
+                    var claimed = claims[i];
 
-                string? providerId = null;
-                EmailSendException? failure = null;
-                try
-                {
-                    providerId = await session.SendAsync(claimed.Message, cancellationToken);
-                    sent++;
-                }
-                catch (EmailSendException exception)
-                {
-                    failure = exception;
-                    notSent++;
-                    logger.LogWarning("Email {OutboxMessageId} to {To} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, claimed.Message.To, exception.Kind, exception.Message);
-                }
+                    // A slow mail server must not let the lease of the chunk's later emails run out
+                    // while they wait their turn (another node would take them and send them too).
+                    var held = Stopwatch.GetElapsedTime(leaseTakenAt);
+                    if (held > Lease / 2)
+                    {
+                        await RenewLeaseAsync(runDb, claims.Skip(i), nowUtc + runWatch.Elapsed + Lease, cancellationToken);
+                        leaseTakenAt = Stopwatch.GetTimestamp();
+                    }
 
-                followUps |= await RecordOutcomeAsync(claimed, providerId, failure, nowUtc, cancellationToken);
+                    string? providerId = null;
+                    EmailSendException? failure = null;
+                    try
+                    {
+                        providerId = await session.SendAsync(claimed.Message, cancellationToken);
+                        sent++;
+                    }
+                    catch (EmailSendException exception)
+                    {
+                        failure = exception;
+                        notSent++;
+                        logger.LogWarning("Email {OutboxMessageId} to {To} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, claimed.Message.To, exception.Kind, exception.Message);
+                    }
+
+                    followUps |= failure is null
+                        ? await RecordSentAsync(runDb, claimed, providerId!, nowUtc, cancellationToken)
+                        : await RecordOutcomeAsync(claimed, providerId, failure, nowUtc, cancellationToken);
+                }
             }
 
             if (followUps)
@@ -99,11 +126,38 @@ public sealed partial class NoticeDispatcher(
                 await signal.DeliveriesDueAsync(nowUtc);
             }
 
+            await ScheduleNextRunAsync(nowUtc, cancellationToken);
             return new(sent, notSent, smsSent, smsNotSent);
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The next run is set for the next batch time or retry: one signal per cancellation only
+    /// schedules the earliest, and waiting for the 30-second sweep instead would add up to 30 s to
+    /// every later practitioner's batch and every retry (with Twilio's 429s, to the whole backlog).
+    /// </summary>
+    private async Task ScheduleNextRunAsync(DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var nextRetry = await db.Set<NoticeDelivery>()
+            .Where(d => d.State == DeliveryState.Retrying && d.NextAttemptAtUtc > nowUtc)
+            .MinAsync(d => d.NextAttemptAtUtc, cancellationToken);
+        var nextBatch = await db.Set<NoticeDelivery>()
+            .Where(d => d.State == DeliveryState.Pending && d.DueAtUtc > nowUtc)
+            .MinAsync(d => (DateTime?)d.DueAtUtc, cancellationToken);
+        if ((nextRetry, nextBatch) switch
+            {
+                ({ } retry, { } batch) => retry < batch ? retry : batch,
+                ({ } retry, null) => retry,
+                (null, { } batch) => batch,
+                _ => (DateTime?)null,
+            } is { } dueUtc)
+        {
+            await signal.DeliveriesDueAsync(dueUtc);
         }
     }
 
@@ -142,59 +196,121 @@ public sealed partial class NoticeDispatcher(
         return [.. digests.Concat(followUps).OrderBy(b => b.DeliveryIds[0])];
     }
 
-    /// <summary>Step 1: a short transaction marks the deliveries Sending under a lease and writes the attempts.</summary>
-    private async Task<ClaimedBatch?> ClaimAsync(DueBatch batch, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Step 1 for a chunk of batches: one short transaction marks their deliveries Sending under a
+    /// lease and writes an outbox row and the attempts for each email. A crash after it re-sends at
+    /// most the chunk's emails whose outcome was not yet recorded (their lease expires).
+    /// </summary>
+    private async Task<List<ClaimedBatch>> ClaimAsync(ClinicDbContext db, DueBatch[] chunk, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var deliveries = await db.Set<NoticeDelivery>().Include(d => d.Notice)
-            .Where(d => batch.DeliveryIds.Contains(d.Id))
-            .ToListAsync(cancellationToken);
-        deliveries = deliveries.Where(d => d.State switch
-        {
-            DeliveryState.Pending => true,
-            DeliveryState.Retrying => d.NextAttemptAtUtc <= nowUtc,
-            DeliveryState.Sending => d.LeaseUntilUtc <= nowUtc,
-            _ => false,
-        }).ToList();
-        if (deliveries.Count == 0)
-        {
-            return null;
-        }
+        var ids = chunk.SelectMany(b => b.DeliveryIds).ToList();
+        var loaded = await db.Set<NoticeDelivery>().Include(d => d.Notice)
+            .Where(d => ids.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         var baseUrl = links.BaseUrl;
-        var notices = deliveries.Select(d => d.Notice!).ToList();
-        var message = batch.Kind == DeliveryKind.Reinstatement
-            ? NoticeMessages.Reinstated(batch.To, notices[0], clinic, baseUrl)
-            : NoticeMessages.Digest(batch.To, notices, clinic, baseUrl);
-        var outbox = new OutboxMessage
+        var taken = new List<(DueBatch Batch, List<NoticeDelivery> Deliveries, OutboxMessage Outbox, EmailMessage Message)>();
+        foreach (var batch in chunk)
         {
-            CreatedAtUtc = nowUtc,
-            Kind = batch.Kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice",
-            Channel = NoticeChannel.Email,
-            To = message.To,
-            Subject = message.Subject,
-            TextBody = message.TextBody,
-            HtmlBody = message.HtmlBody,
-            State = OutboxMessageState.Sending,
-            PractitionerId = batch.PractitionerId,
-        };
-        db.Add(outbox);
-        await db.SaveChangesAsync(cancellationToken);
+            // Another run (or an undo) may have moved some of them on since they were found due.
+            var deliveries = batch.DeliveryIds.Select(id => loaded.GetValueOrDefault(id))
+                .OfType<NoticeDelivery>()
+                .Where(d => d.State switch
+                {
+                    DeliveryState.Pending => true,
+                    DeliveryState.Retrying => d.NextAttemptAtUtc <= nowUtc,
+                    DeliveryState.Sending => d.LeaseUntilUtc <= nowUtc,
+                    _ => false,
+                })
+                .ToList();
+            if (deliveries.Count == 0)
+            {
+                continue;
+            }
 
-        foreach (var delivery in deliveries)
+            var notices = deliveries.Select(d => d.Notice!).ToList();
+            var message = batch.Kind == DeliveryKind.Reinstatement
+                ? NoticeMessages.Reinstated(batch.To, notices[0], clinic, baseUrl)
+                : NoticeMessages.Digest(batch.To, notices, clinic, baseUrl);
+            var outbox = new OutboxMessage
+            {
+                CreatedAtUtc = nowUtc,
+                Kind = batch.Kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice",
+                Channel = NoticeChannel.Email,
+                To = message.To,
+                Subject = message.Subject,
+                TextBody = message.TextBody,
+                HtmlBody = message.HtmlBody,
+                State = OutboxMessageState.Sending,
+                PractitionerId = batch.PractitionerId,
+            };
+            db.Add(outbox);
+            taken.Add((batch, deliveries, outbox, message));
+        }
+
+        if (taken.Count == 0)
         {
-            delivery.State = DeliveryState.Sending;
-            delivery.LeaseUntilUtc = nowUtc + Lease;
-            delivery.NextAttemptAtUtc = null;
-            delivery.AttemptCount++;
-            delivery.UpdatedAtUtc = nowUtc;
-            delivery.Attempts.Add(new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, OutboxMessageId = outbox.Id });
+            return [];
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (_, deliveries, outbox, _) in taken)
+        {
+            foreach (var delivery in deliveries)
+            {
+                delivery.State = DeliveryState.Sending;
+                delivery.LeaseUntilUtc = nowUtc + Lease;
+                delivery.NextAttemptAtUtc = null;
+                delivery.AttemptCount++;
+                delivery.UpdatedAtUtc = nowUtc;
+                delivery.Attempts.Add(new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, OutboxMessageId = outbox.Id });
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ClaimedBatch(batch with { DeliveryIds = deliveries.Select(d => d.Id).ToList() }, outbox.Id, message);
+        db.ChangeTracker.Clear();
+        return taken.Select(t => new ClaimedBatch(t.Batch with { DeliveryIds = t.Deliveries.Select(d => d.Id).ToList() }, t.Outbox.Id, t.Message)).ToList();
+    }
+
+    /// <summary>The chunk's emails still waiting their turn stay ours for another lease.</summary>
+    private static async Task RenewLeaseAsync(ClinicDbContext db, IEnumerable<ClaimedBatch> waiting, DateTime leaseUntilUtc, CancellationToken cancellationToken)
+    {
+        var ids = waiting.SelectMany(c => c.Batch.DeliveryIds).ToList();
+        await db.Set<NoticeDelivery>()
+            .Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Sending)
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.LeaseUntilUtc, leaseUntilUtc), cancellationToken);
+    }
+
+    /// <summary>
+    /// Step 3 when the mail server took it, the common case: a short transaction of one command on
+    /// the run's connection (three updates, no entity graph loaded), as this runs between every two
+    /// sends. A notice reinstated while its email was on its way is left out of the first update;
+    /// the row count then falls short, and <see cref="RecordOutcomeAsync"/> writes it with its follow-up.
+    /// </summary>
+    private async Task<bool> RecordSentAsync(ClinicDbContext db, ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE NoticeDelivery SET State = 'Sent', SentAtUtc = {0}, ProviderId = {1}, Reason = NULL, LeaseUntilUtc = NULL, UpdatedAtUtc = {0}
+            WHERE Id IN (SELECT value FROM json_each({2}))
+              AND NOT (Kind = 'Cancellation' AND EXISTS (SELECT 1 FROM CancellationNotice n WHERE n.Id = NoticeDelivery.NoticeId AND n.ReinstatedAtUtc IS NOT NULL));
+            UPDATE DeliveryAttempt SET Outcome = 'Sent', FinishedAtUtc = {0}, ProviderId = {1}, Error = NULL WHERE OutboxMessageId = {3};
+            UPDATE OutboxMessage SET State = 'Sent', SentAtUtc = {0}, ProviderId = {1}, Error = NULL WHERE Id = {3};
+            """;
+        var ids = claimed.Batch.DeliveryIds;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowUtc, providerId, $"[{string.Join(',', ids)}]", claimed.OutboxMessageId], cancellationToken);
+            if (rows == (2 * ids.Count) + 1)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return false;
+            }
+        }
+
+        return await RecordOutcomeAsync(claimed, providerId, null, nowUtc, cancellationToken);
     }
 
     /// <summary>Step 3: a short transaction records what happened. Returns whether a follow-up is now waiting.</summary>
