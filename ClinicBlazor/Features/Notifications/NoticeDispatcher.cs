@@ -110,6 +110,11 @@ public sealed partial class NoticeDispatcher(
                     {
                         providerId = await session.SendAsync(claimed.Message, cancellationToken);
                         sent++;
+                        if (i + 1 < claims.Count)
+                        {
+                            session.Prepare(claims[i + 1].Message);
+                        }
+
                     }
                     catch (EmailSendException exception)
                     {
