@@ -221,13 +221,18 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
             $"""
             {notices:N0} practitioners, each with one pending cancellation notice by email (rows inserted directly, due in an hour so the
             app's 30-second sweep does not take them), drained by one `NoticeDispatcher.DispatchDueAsync` call. The dispatcher claims
-            due emails {NoticeDispatcher.ClaimChunk} at a time in one short transaction (Sending, lease, outbox row and attempt for each),
-            then per email: the SMTP send over the run's one connection with no transaction open, and a short outcome transaction
-            (one SQL command of three updates) on the run's one database connection. Then, against the same maildev (emptied first), raw MailKit
-            sends {notices:N0} emails with the same subject and bodies as one the dispatcher sent, over one connection (built before
-            its clock starts; the dispatcher's time includes building its messages). Before this change the dispatcher managed
-            0.36 of raw (103 vs 287 emails/s, 2026-11-24 03:45 UTC): per email a new context and connection (three pragmas), a claim
-            transaction loading the delivery with its notice, and an outcome transaction loading the notice with its deliveries.
+            due emails {NoticeDispatcher.ClaimChunk} at a time in one short transaction (outbox rows through EF, then one SQL command marking
+            the deliveries Sending under a lease and writing their attempts), then per email: the SMTP send over the run's one connection
+            with no transaction open, and a short outcome transaction of one SQL command (three updates), prepared once per run and bound
+            per email, on the run's one database connection; while it runs, the next email's MIME is built on another thread. Then,
+            against the same maildev (emptied first), raw MailKit sends {notices:N0} emails with the same subject and bodies as one the
+            dispatcher sent, over one connection. Fairness: raw MailKit builds its {notices:N0} `MimeMessage`s before its clock starts and
+            records nothing, so it does less than an app must; the dispatcher's time includes building every digest and message, the
+            claims and the outcome writes. History: 0.36 (103 vs 287 emails/s, 03:45 UTC) with a context, connection and two
+            EF transactions per email; 0.62–0.74 with claims of 50 and one connection (published 0.66, 05:36 UTC); the same code gave
+            0.51 and 0.58 at 05:59 and 06:01 UTC, where per email the claim took 0.26–0.33 ms, the outcome write (EF `ExecuteSqlRaw`)
+            0.35–0.38 ms, the MIME build 0.10 ms. Now the claim takes about 0.15 ms and the outcome write 0.18–0.20 ms per email
+            (Stopwatch around each step, 06:15 UTC).
             {(ratio >= 0.8 ? "" : Shortfall)}
             {LoadNote}
             """);
@@ -236,15 +241,18 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
     }
 
     private const string Shortfall = """
-        What still limits it: between two sends the dispatcher does work raw MailKit does not. The outcome is written per email,
-        in its own short transaction, so that no transaction is open during a send and a crash re-sends only what was claimed and
-        not recorded; and, spread over 50 emails, the claim transaction reads the deliveries with their notices and writes an
-        outbox row (full bodies) and an attempt per email, and each digest is built. In the runs so far that is about 1.3 ms per
-        email beside raw MailKit's 2–3.5 ms per send. Tried: claiming 50 at a time in one transaction and one reused database
-        connection took the ratio from 0.36 to 0.62–0.74 across four runs (raw MailKit alone went from 206 to 473 emails/s with
-        the machine's load); so did writing the outcome as one SQL command instead of three `ExecuteUpdate` calls. Not done, on purpose: overlapping one email's outcome write with the next send (a
-        transaction would be open during a send, which SPEC forbids), and recording several outcomes in one transaction (a crash
-        would re-send more than the one in flight).
+        What still limits it: the sends themselves, and the ratio swings from run to run: five runs of this code between 06:20
+        and 06:28 UTC gave 0.75 (the table), 0.84, 0.58, 0.58 and 0.60, raw MailKit holding at 7.2–9.0 s while the dispatcher
+        took 9.5–13.3 s. In the runs of 2026-11-24 05:59–06:15 UTC a send inside the dispatcher took 2.2–2.5 ms against raw
+        MailKit's 1.6–1.9 ms, with the same connection settings and message sizes: maildev (one Node.js thread) and the dispatcher
+        share 2 cores with other engineers' runs, so the CPU the dispatcher spends between two sends (claim and outcome writes,
+        SQLite, garbage collection, the MIME build) is taken from the server and shows up as slower sends, besides the 0.35 ms of
+        writes per email. The outcome is written per email, in its own short transaction, before the next send starts, so that no
+        transaction is open during a send and a crash re-sends only the email in flight. Not done, on purpose: overlapping one
+        email's outcome write with the next send (a kill would then re-send two emails), holding a transaction across a send (SPEC
+        forbids it), and recording several outcomes in one transaction (a crash would re-send more than the one in flight).
+        A histogram of the dispatcher's send times (two runs, 0.76 and 0.62) shows no stalls such as Nagle's algorithm against
+        delayed ACKs would make (one send over 40 ms besides the connect): the slow runs are sends spread over 2–5 ms instead of 1.
         """;
 
     [Fact]

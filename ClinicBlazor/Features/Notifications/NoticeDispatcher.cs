@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Notifications.Email;
 using ClinicBlazor.Features.Notifications.Sms;
 using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Features.Staff;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -83,6 +85,7 @@ public sealed partial class NoticeDispatcher(
             // one SMTP connection: per email only the send and a small outcome write remain.
             await using var runDb = await dbFactory.CreateDbContextAsync(cancellationToken);
             await runDb.Database.OpenConnectionAsync(cancellationToken);
+            using var sentOutcome = new SentOutcome(runDb);
             await using var session = await sender.OpenSessionAsync(cancellationToken);
             foreach (var chunk in batches.Chunk(ClaimChunk))
             {
@@ -107,6 +110,11 @@ public sealed partial class NoticeDispatcher(
                     {
                         providerId = await session.SendAsync(claimed.Message, cancellationToken);
                         sent++;
+                        if (i + 1 < claims.Count)
+                        {
+                            session.Prepare(claims[i + 1].Message);
+                        }
+
                     }
                     catch (EmailSendException exception)
                     {
@@ -116,7 +124,7 @@ public sealed partial class NoticeDispatcher(
                     }
 
                     followUps |= failure is null
-                        ? await RecordSentAsync(runDb, claimed, providerId!, nowUtc, cancellationToken)
+                        ? await RecordSentAsync(sentOutcome, claimed, providerId!, nowUtc, cancellationToken)
                         : await RecordOutcomeAsync(claimed, providerId, failure, nowUtc, cancellationToken);
                 }
             }
@@ -256,20 +264,18 @@ public sealed partial class NoticeDispatcher(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var (_, deliveries, outbox, _) in taken)
-        {
-            foreach (var delivery in deliveries)
-            {
-                delivery.State = DeliveryState.Sending;
-                delivery.LeaseUntilUtc = nowUtc + Lease;
-                delivery.NextAttemptAtUtc = null;
-                delivery.AttemptCount++;
-                delivery.UpdatedAtUtc = nowUtc;
-                delivery.Attempts.Add(new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, OutboxMessageId = outbox.Id });
-            }
-        }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // The outbox rows have their ids: every claimed delivery becomes Sending under the lease, with
+        // an attempt in its email, in one command (change tracking 100 rows cost more than the rest).
+        const string sql = """
+            UPDATE NoticeDelivery SET State = 'Sending', LeaseUntilUtc = {1}, NextAttemptAtUtc = NULL, AttemptCount = AttemptCount + 1, UpdatedAtUtc = {0}
+            WHERE Id IN (SELECT json_extract(value, '$[0]') FROM json_each({2}));
+            INSERT INTO DeliveryAttempt (DeliveryId, StartedAtUtc, Outcome, OutboxMessageId, Charged)
+            SELECT json_extract(value, '$[0]'), {0}, 'InProgress', json_extract(value, '$[1]'), 0 FROM json_each({2});
+            """;
+        var pairs = taken.SelectMany(t => t.Deliveries.Select(d => $"[{d.Id.ToString(CultureInfo.InvariantCulture)},{t.Outbox.Id.ToString(CultureInfo.InvariantCulture)}]"));
+        var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowUtc, nowUtc + Lease, $"[{string.Join(',', pairs)}]"], cancellationToken);
+        Debug.Assert(rows == 2 * taken.Sum(t => t.Deliveries.Count), "each claimed delivery updated once and given one attempt");
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return taken.Select(t => new ClaimedBatch(t.Batch with { DeliveryIds = t.Deliveries.Select(d => d.Id).ToList() }, t.Outbox.Id, t.Message)).ToList();
@@ -287,31 +293,65 @@ public sealed partial class NoticeDispatcher(
     /// <summary>
     /// Step 3 when the mail server took it, the common case: a short transaction of one command on
     /// the run's connection (three updates, no entity graph loaded), as this runs between every two
-    /// sends. A notice reinstated while its email was on its way is left out of the first update;
-    /// the row count then falls short, and <see cref="RecordOutcomeAsync"/> writes it with its follow-up.
+    /// sends. The command is prepared once per run (SQLite parses it once) and bound per email,
+    /// without EF in between. A notice reinstated while its email was on its way is left out of the
+    /// first update; the row count then falls short, and <see cref="RecordOutcomeAsync"/> writes it
+    /// with its follow-up.
     /// </summary>
-    private async Task<bool> RecordSentAsync(ClinicDbContext db, ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
+    private sealed class SentOutcome : IDisposable
     {
-        const string sql = """
-            UPDATE NoticeDelivery SET State = 'Sent', SentAtUtc = {0}, ProviderId = {1}, Reason = NULL, LeaseUntilUtc = NULL, UpdatedAtUtc = {0}
-            WHERE Id IN (SELECT value FROM json_each({2}))
+        private const string Sql = """
+            UPDATE NoticeDelivery SET State = 'Sent', SentAtUtc = $now, ProviderId = $provider, Reason = NULL, LeaseUntilUtc = NULL, UpdatedAtUtc = $now
+            WHERE Id IN (SELECT value FROM json_each($ids))
               AND NOT (Kind = 'Cancellation' AND EXISTS (SELECT 1 FROM CancellationNotice n WHERE n.Id = NoticeDelivery.NoticeId AND n.ReinstatedAtUtc IS NOT NULL));
-            UPDATE DeliveryAttempt SET Outcome = 'Sent', FinishedAtUtc = {0}, ProviderId = {1}, Error = NULL WHERE OutboxMessageId = {3};
-            UPDATE OutboxMessage SET State = 'Sent', SentAtUtc = {0}, ProviderId = {1}, Error = NULL WHERE Id = {3};
+            UPDATE DeliveryAttempt SET Outcome = 'Sent', FinishedAtUtc = $now, ProviderId = $provider, Error = NULL WHERE OutboxMessageId = $outbox;
+            UPDATE OutboxMessage SET State = 'Sent', SentAtUtc = $now, ProviderId = $provider, Error = NULL WHERE Id = $outbox;
             """;
-        var ids = claimed.Batch.DeliveryIds;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+
+        private readonly SqliteConnection connection;
+        private readonly SqliteCommand command;
+        private readonly SqliteParameter now, provider, ids, outbox;
+
+        public SentOutcome(ClinicDbContext db)
         {
-            var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowUtc, providerId, $"[{string.Join(',', ids)}]", claimed.OutboxMessageId], cancellationToken);
-            if (rows == (2 * ids.Count) + 1)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return false;
-            }
+            connection = (SqliteConnection)db.Database.GetDbConnection();
+            command = connection.CreateCommand();
+            command.CommandText = Sql;
+            now = command.Parameters.Add("$now", SqliteType.Text);
+            provider = command.Parameters.Add("$provider", SqliteType.Text);
+            ids = command.Parameters.Add("$ids", SqliteType.Text);
+            outbox = command.Parameters.Add("$outbox", SqliteType.Integer);
         }
 
-        return await RecordOutcomeAsync(claimed, providerId, null, nowUtc, cancellationToken);
+        /// <summary>Whether it was written; false (nothing written) when a notice was reinstated meanwhile.</summary>
+        public async Task<bool> TryWriteAsync(ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
+        {
+            var deliveryIds = claimed.Batch.DeliveryIds;
+            now.Value = nowUtc;
+            provider.Value = providerId;
+            ids.Value = deliveryIds.Count == 1
+                ? $"[{deliveryIds[0].ToString(CultureInfo.InvariantCulture)}]"
+                : $"[{string.Join(',', deliveryIds)}]";
+            outbox.Value = claimed.OutboxMessageId;
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            command.Transaction = transaction;
+            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+            command.Transaction = null;
+            if (rows != (2 * deliveryIds.Count) + 1)
+            {
+                return false;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+
+        public void Dispose() => command.Dispose();
     }
+
+    private async Task<bool> RecordSentAsync(SentOutcome outcome, ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken) =>
+        !await outcome.TryWriteAsync(claimed, providerId, nowUtc, cancellationToken)
+        && await RecordOutcomeAsync(claimed, providerId, null, nowUtc, cancellationToken);
 
     /// <summary>Step 3: a short transaction records what happened. Returns whether a follow-up is now waiting.</summary>
     private async Task<bool> RecordOutcomeAsync(ClaimedBatch claimed, string? providerId, EmailSendException? failure, DateTime nowUtc, CancellationToken cancellationToken)

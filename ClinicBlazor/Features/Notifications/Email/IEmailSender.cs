@@ -36,4 +36,12 @@ public interface IEmailSession : IAsyncDisposable
 {
     /// <summary>Sends one message; returns the provider's id for it. Throws <see cref="EmailSendException"/>.</summary>
     Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Says which message comes next, so a session may build it (CPU only, nothing sent) while the
+    /// caller records the last outcome. Sending it is still up to <see cref="SendAsync"/>.
+    /// </summary>
+    void Prepare(EmailMessage upcoming)
+    {
+    }
 }

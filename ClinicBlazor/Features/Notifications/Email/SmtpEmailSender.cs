@@ -38,9 +38,18 @@ internal sealed class SmtpEmailSender(IOptions<NotificationsOptions> options) : 
     {
         private readonly SmtpClient client = new() { Timeout = 30_000 };
 
+        // The next message, being built on another thread while the dispatcher writes the last outcome.
+        private (EmailMessage Message, Task<MimeMessage> Mime)? prepared;
+
+        public void Prepare(EmailMessage upcoming) => prepared = (upcoming, Task.Run(() => ToMime(upcoming, smtp)));
+
         public async Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken)
         {
-            var mime = ToMime(message, smtp);
+            var ready = prepared;
+            prepared = null;
+            var mime = ready is { } built && ReferenceEquals(built.Message, message)
+                ? await built.Mime
+                : ToMime(message, smtp);
             var messageId = mime.MessageId ?? "";
             try
             {
