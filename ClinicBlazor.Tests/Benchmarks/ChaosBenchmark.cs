@@ -176,7 +176,6 @@ public sealed partial class ChaosBenchmark : IAsyncLifetime
             here gets 20 SMS; a number sent more than 50 messages between an attempt and its reconciliation would be re-sent.
             Quartz's in-memory store loses the signal's trigger with the process; after a restart the 30 s periodic run (or the
             next cancellation's signal) takes the work up, which the drain time above includes.
-            Measured on a shared, loaded 2-core machine with other engineers' builds and tests running.
             """);
 
         Assert.Equal(cancellations, counts.Cancelled);

@@ -344,7 +344,7 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
 
     private static string Command => Quick ? "CLINIC_BENCH_QUICK=1 ./test.sh --bench" : "./test.sh --bench";
 
-    private static readonly string LoadNote = $"Measured on a shared 2-core machine with other engineers' builds and tests running (load average {LoadAverage()} at the end); compare ratios taken side by side.";
+    private static string LoadNote => $"Load average {LoadAverage()} when this table was written; other work on the machine slows the sends, so compare ratios taken side by side.";
 
     private static string LoadAverage()
     {
