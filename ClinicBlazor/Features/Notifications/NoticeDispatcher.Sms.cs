@@ -282,7 +282,7 @@ public sealed partial class NoticeDispatcher
         var outbox = new OutboxMessage
         {
             CreatedAtUtc = nowUtc,
-            Kind = delivery.Kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice",
+            Kind = OutboxKind(delivery.Kind),
             Channel = NoticeChannel.Sms,
             To = notice.MobileE164,
             Subject = "SMS",

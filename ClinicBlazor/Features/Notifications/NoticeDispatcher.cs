@@ -242,18 +242,7 @@ public sealed partial class NoticeDispatcher(
             var message = batch.Kind == DeliveryKind.Reinstatement
                 ? NoticeMessages.Reinstated(batch.To, notices[0], clinic, baseUrl)
                 : NoticeMessages.Digest(batch.To, notices, clinic, baseUrl);
-            var outbox = new OutboxMessage
-            {
-                CreatedAtUtc = nowUtc,
-                Kind = batch.Kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice",
-                Channel = NoticeChannel.Email,
-                To = message.To,
-                Subject = message.Subject,
-                TextBody = message.TextBody,
-                HtmlBody = message.HtmlBody,
-                State = OutboxMessageState.Sending,
-                PractitionerId = batch.PractitionerId,
-            };
+            var outbox = OutgoingEmail.NewRow(message, OutboxKind(batch.Kind), batch.PractitionerId, OutboxMessageState.Sending, nowUtc);
             db.Add(outbox);
             taken.Add((batch, deliveries, outbox, message));
         }
@@ -438,6 +427,9 @@ public sealed partial class NoticeDispatcher(
         await transaction.CommitAsync(cancellationToken);
         return followUp;
     }
+
+    /// <summary>How the Outbox names a notice message.</summary>
+    internal static string OutboxKind(DeliveryKind kind) => kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice";
 
     /// <summary>FirstDelay × 2^(attempt−1), at most an hour, with ±20 % jitter so a recovered server is not hit all at once.</summary>
     internal static TimeSpan Backoff(int firstDelaySeconds, int attempt)

@@ -106,7 +106,8 @@ public sealed class OutgoingEmail(IDbContextFactory<ClinicDbContext> dbFactory, 
         return outbox.State == OutboxMessageState.Sent;
     }
 
-    private static OutboxMessage NewRow(EmailMessage recorded, string kind, int? practitionerId, OutboxMessageState state, DateTime nowUtc) => new()
+    /// <summary>The Outbox row for an email (what the Outbox page shows and the sender's outcome updates).</summary>
+    internal static OutboxMessage NewRow(EmailMessage recorded, string kind, int? practitionerId, OutboxMessageState state, DateTime nowUtc) => new()
     {
         CreatedAtUtc = nowUtc,
         Kind = kind,
