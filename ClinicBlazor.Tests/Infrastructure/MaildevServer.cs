@@ -20,6 +20,21 @@ public sealed class MaildevServer : IAsyncLifetime
 
     public bool IsRunning => process is { HasExited: false };
 
+    /// <summary>The CPU time maildev's process has used so far (benchmarks compare it before and after a run).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            if (process is null)
+            {
+                return TimeSpan.Zero;
+            }
+
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>
     /// Keep received mail in a folder and load it back on <see cref="StartAsync"/>, so a stop loses
     /// nothing the server had accepted (maildev writes each message before it answers 250).

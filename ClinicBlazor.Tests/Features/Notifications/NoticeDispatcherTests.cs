@@ -89,6 +89,49 @@ public sealed class NoticeDispatcherTests(MaildevServer maildev) : IClassFixture
     }
 
     [Fact]
+    public async Task The_outbox_keeps_each_sent_email_as_sent_and_the_runs_connection_is_given_back_as_it_was()
+    {
+        await app.SetNoticesAsync(Tom, NotificationMethod.Email);
+        var priyas = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
+        var toms = await app.AddAppointmentAsync(Tom, NoticeTestKit.NightSlot, "Liam");
+        await app.CancelAsAsync(Sam, priyas.Id);
+        await app.CancelAsAsync(Sam, toms.Id);
+        app.Clock!.Advance(TimeSpan.FromSeconds(60));
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+
+        Assert.Equal(2, (await app.DispatchAsync()).EmailsSent);
+
+        var emails = await maildev.WaitForEmailsAsync(2);
+        await using var db = await app.CreateDbContextAsync();
+        var rows = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Kind == "Cancellation notice").OrderBy(m => m.Id).ToListAsync();
+        Assert.Equal(2, rows.Count);
+        foreach (var (row, email) in new[] { (rows[0], Priya), (rows[1], Tom) })
+        {
+            var received = Assert.Single(emails, e => e.ToAddress == email);
+            Assert.Equal(email, row.To);
+            Assert.Equal(NoticeChannel.Email, row.Channel);
+            Assert.Equal(OutboxMessageState.Sent, row.State);
+            Assert.Equal(now, row.CreatedAtUtc);
+            Assert.Equal(now, row.SentAtUtc);
+            Assert.Equal(received.Subject, row.Subject);
+            Assert.Contains("Cancelled by", row.TextBody);
+            Assert.Contains("<p>", row.HtmlBody);
+            Assert.False(string.IsNullOrEmpty(row.ProviderId));
+            Assert.Null(row.Error);
+            Assert.Equal(await db.Set<Practitioner>().Where(p => p.NotificationEmail == email).Select(p => (int?)p.Id).SingleAsync(), row.PractitionerId);
+            var attempt = await db.Set<DeliveryAttempt>().AsNoTracking().SingleAsync(a => a.OutboxMessageId == row.Id);
+            Assert.Equal(AttemptOutcome.Sent, attempt.Outcome);
+        }
+
+        // The run checkpoints in bigger steps on its own connection; pooled, that connection comes back with SQLite's default.
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint;";
+        Assert.Equal(1000L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Undo_inside_the_window_drops_the_delivery_and_sends_nothing()
     {
         var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);

@@ -8,6 +8,7 @@ using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Features.Staff;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ClinicBlazor.Features.Notifications;
@@ -40,6 +41,9 @@ public sealed partial class NoticeDispatcher(
     /// crash re-sends at most a chunk's claimed-but-unrecorded emails, so it stays small.
     /// </summary>
     internal const int ClaimChunk = 50;
+
+    /// <summary>Log pages (4 KB) between checkpoints while a run drains email (SQLite's default is 1,000).</summary>
+    internal const int RunCheckpointPages = 10_000;
 
     public const string WaitingForEmailSettings = "waiting for the email settings to be fixed";
 
@@ -87,46 +91,61 @@ public sealed partial class NoticeDispatcher(
             await runDb.Database.OpenConnectionAsync(cancellationToken);
             using var sentOutcome = new SentOutcome(runDb);
             await using var session = await sender.OpenSessionAsync(cancellationToken);
-            foreach (var chunk in batches.Chunk(ClaimChunk))
+
+            // A drain commits a few pages per email; SQLite's default checkpoints the log every 1,000 pages
+            // (every ~140 emails here), copying again the pages consecutive emails share and syncing the
+            // file each time. The run's connection checkpoints in bigger steps, and once more at its end
+            // (here, not in the next user's save). Its connection is pooled: the default comes back after.
+            await runDb.Database.ExecuteSqlRawAsync($"PRAGMA wal_autocheckpoint = {RunCheckpointPages};", cancellationToken);
+            try
             {
-                var claims = await ClaimAsync(runDb, chunk, clinic, nowUtc, cancellationToken);
-                var leaseTakenAt = Stopwatch.GetTimestamp();
-                for (var i = 0; i < claims.Count; i++)
+                foreach (var chunk in batches.Chunk(ClaimChunk))
                 {
-                    var claimed = claims[i];
-
-                    // A slow mail server must not let the lease of the chunk's later emails run out
-                    // while they wait their turn (another node would take them and send them too).
-                    var held = Stopwatch.GetElapsedTime(leaseTakenAt);
-                    if (held > Lease / 2)
+                    var claims = await ClaimAsync(runDb, chunk, clinic, nowUtc, cancellationToken);
+                    var leaseTakenAt = Stopwatch.GetTimestamp();
+                    for (var i = 0; i < claims.Count; i++)
                     {
-                        await RenewLeaseAsync(runDb, claims.Skip(i), nowUtc + runWatch.Elapsed + Lease, cancellationToken);
-                        leaseTakenAt = Stopwatch.GetTimestamp();
-                    }
+                        var claimed = claims[i];
 
-                    string? providerId = null;
-                    EmailSendException? failure = null;
-                    try
-                    {
-                        providerId = await session.SendAsync(claimed.Message, cancellationToken);
-                        sent++;
-                        if (i + 1 < claims.Count)
+                        // A slow mail server must not let the lease of the chunk's later emails run out
+                        // while they wait their turn (another node would take them and send them too).
+                        var held = Stopwatch.GetElapsedTime(leaseTakenAt);
+                        if (held > Lease / 2)
                         {
-                            session.Prepare(claims[i + 1].Message);
+                            await RenewLeaseAsync(runDb, claims.Skip(i), nowUtc + runWatch.Elapsed + Lease, cancellationToken);
+                            leaseTakenAt = Stopwatch.GetTimestamp();
                         }
 
-                    }
-                    catch (EmailSendException exception)
-                    {
-                        failure = exception;
-                        notSent++;
-                        logger.LogWarning("Email {OutboxMessageId} to {To} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, claimed.Message.To, exception.Kind, exception.Message);
-                    }
+                        string? providerId = null;
+                        EmailSendException? failure = null;
+                        try
+                        {
+                            // The next email's MIME is built on another thread while this one is on the wire.
+                            var sending = session.SendAsync(claimed.Message, cancellationToken);
+                            if (i + 1 < claims.Count)
+                            {
+                                session.Prepare(claims[i + 1].Message);
+                            }
 
-                    followUps |= failure is null
-                        ? await RecordSentAsync(sentOutcome, claimed, providerId!, nowUtc, cancellationToken)
-                        : await RecordOutcomeAsync(claimed, providerId, failure, nowUtc, cancellationToken);
+                            providerId = await sending;
+                            sent++;
+                        }
+                        catch (EmailSendException exception)
+                        {
+                            failure = exception;
+                            notSent++;
+                            logger.LogWarning("Email {OutboxMessageId} to {To} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, claimed.Message.To, exception.Kind, exception.Message);
+                        }
+
+                        followUps |= failure is null
+                            ? await RecordSentAsync(sentOutcome, claimed, providerId!, nowUtc, cancellationToken)
+                            : await RecordOutcomeAsync(claimed, providerId, failure, nowUtc, cancellationToken);
+                    }
                 }
+            }
+            finally
+            {
+                await runDb.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);", CancellationToken.None);
             }
 
             if (followUps)
@@ -214,12 +233,12 @@ public sealed partial class NoticeDispatcher(
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = chunk.SelectMany(b => b.DeliveryIds).ToList();
-        var loaded = await db.Set<NoticeDelivery>().Include(d => d.Notice)
+        var loaded = await db.Set<NoticeDelivery>().AsNoTracking().Include(d => d.Notice)
             .Where(d => ids.Contains(d.Id))
             .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         var baseUrl = links.BaseUrl;
-        var taken = new List<(DueBatch Batch, List<NoticeDelivery> Deliveries, OutboxMessage Outbox, EmailMessage Message)>();
+        var taken = new List<(DueBatch Batch, List<NoticeDelivery> Deliveries, EmailMessage Message)>();
         foreach (var batch in chunk)
         {
             // Another run (or an undo) may have moved some of them on since they were found due.
@@ -242,9 +261,7 @@ public sealed partial class NoticeDispatcher(
             var message = batch.Kind == DeliveryKind.Reinstatement
                 ? NoticeMessages.Reinstated(batch.To, notices[0], clinic, baseUrl)
                 : NoticeMessages.Digest(batch.To, notices, clinic, baseUrl);
-            var outbox = OutgoingEmail.NewRow(message, OutboxKind(batch.Kind), batch.PractitionerId, OutboxMessageState.Sending, nowUtc);
-            db.Add(outbox);
-            taken.Add((batch, deliveries, outbox, message));
+            taken.Add((batch, deliveries, message));
         }
 
         if (taken.Count == 0)
@@ -252,7 +269,7 @@ public sealed partial class NoticeDispatcher(
             return [];
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        var outboxIds = await InsertOutboxRowsAsync(db, transaction, taken.Select(t => (t.Batch, t.Message)), nowUtc, cancellationToken);
 
         // The outbox rows have their ids: every claimed delivery becomes Sending under the lease, with
         // an attempt in its email, in one command (change tracking 100 rows cost more than the rest).
@@ -262,12 +279,50 @@ public sealed partial class NoticeDispatcher(
             INSERT INTO DeliveryAttempt (DeliveryId, StartedAtUtc, Outcome, OutboxMessageId, Charged)
             SELECT json_extract(value, '$[0]'), {0}, 'InProgress', json_extract(value, '$[1]'), 0 FROM json_each({2});
             """;
-        var pairs = taken.SelectMany(t => t.Deliveries.Select(d => $"[{d.Id.ToString(CultureInfo.InvariantCulture)},{t.Outbox.Id.ToString(CultureInfo.InvariantCulture)}]"));
+        var pairs = taken.SelectMany((t, i) => t.Deliveries.Select(d => $"[{d.Id.ToString(CultureInfo.InvariantCulture)},{outboxIds[i].ToString(CultureInfo.InvariantCulture)}]"));
         var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowUtc, nowUtc + Lease, $"[{string.Join(',', pairs)}]"], cancellationToken);
         Debug.Assert(rows == 2 * taken.Sum(t => t.Deliveries.Count), "each claimed delivery updated once and given one attempt");
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return taken.Select(t => new ClaimedBatch(t.Batch with { DeliveryIds = t.Deliveries.Select(d => d.Id).ToList() }, t.Outbox.Id, t.Message)).ToList();
+        return taken.Select((t, i) => new ClaimedBatch(t.Batch with { DeliveryIds = t.Deliveries.Select(d => d.Id).ToList() }, outboxIds[i], t.Message)).ToList();
+    }
+
+    /// <summary>
+    /// The chunk's Outbox rows (as <see cref="OutgoingEmail.NewRow"/> makes them, in Sending), one
+    /// prepared INSERT bound per row: EF's change tracking of 50 new rows with their bodies cost
+    /// more than the rest of the claim together.
+    /// </summary>
+    private static async Task<List<int>> InsertOutboxRowsAsync(ClinicDbContext db, IDbContextTransaction transaction, IEnumerable<(DueBatch Batch, EmailMessage Message)> rows, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO OutboxMessage (CreatedAtUtc, Kind, Channel, "To", Subject, TextBody, HtmlBody, State, PractitionerId)
+            VALUES ($now, $kind, 'Email', $to, $subject, $text, $html, 'Sending', $practitioner)
+            RETURNING Id;
+            """;
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = (SqliteTransaction)transaction.GetDbTransaction();
+        insert.CommandText = sql;
+        insert.Parameters.Add("$now", SqliteType.Text).Value = nowUtc;
+        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+        var to = insert.Parameters.Add("$to", SqliteType.Text);
+        var subject = insert.Parameters.Add("$subject", SqliteType.Text);
+        var text = insert.Parameters.Add("$text", SqliteType.Text);
+        var html = insert.Parameters.Add("$html", SqliteType.Text);
+        var practitioner = insert.Parameters.Add("$practitioner", SqliteType.Integer);
+        var ids = new List<int>();
+        foreach (var (batch, message) in rows)
+        {
+            kind.Value = OutboxKind(batch.Kind);
+            to.Value = message.To;
+            subject.Value = message.Subject;
+            text.Value = message.TextBody;
+            html.Value = (object?)message.HtmlBody ?? DBNull.Value;
+            practitioner.Value = batch.PractitionerId;
+            ids.Add(Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture));
+        }
+
+        return ids;
     }
 
     /// <summary>The chunk's emails still waiting their turn stay ours for another lease.</summary>
@@ -441,3 +496,4 @@ public sealed partial class NoticeDispatcher(
         return TimeSpan.FromSeconds(seconds * jitter);
     }
 }
+
