@@ -280,17 +280,20 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
             Fairness: raw MailKit builds its {notices:N0} `MimeMessage`s before its clock starts and records nothing, so it does less
             than an app must; the dispatcher's time includes building every digest and message, the claims and the outcome writes.
             What limits the ratio on this machine: maildev (one Node.js thread) takes 1.5–2 ms of CPU per email and is the bottleneck of
-            both sides; the dispatcher's own CPU between two sends (about 0.05 ms claim, 0.17 ms outcome write, GC) is on the critical
-            path and also slows maildev, which shares the 2 cores (maildev's CPU per email is higher on the dispatcher's side).
+            both sides; the dispatcher's own work between two sends (about 0.05 ms of claim and 0.17 ms of outcome write per email,
+            and GC) is on the critical path, and its CPU slows maildev, which shares the 2 cores (see maildev's CPU per email on each
+            side). Each round's ratio swings by ±0.1 with other work on the machine, hence the median.
             History: 0.36 (103 vs 287 emails/s, 03:45 UTC) with a context, connection and two EF transactions per email; 0.62–0.74 with
             claims of 50 and one connection (05:36 UTC); single runs of 0.97, 0.83 and 0.66 with one prepared outcome command
-            (06:43–06:53 UTC). On 2026-11-24 07:05–07:50 UTC, five-round runs of that code gave medians 0.78, 0.79, 0.74 and 0.76, and
-            a Stopwatch around each step showed the claim at 0.146 ms and 35 KB per email, 0.154 ms of it EF inserting the Outbox rows
-            (now 0.010 ms), and 1.6 % of outcome writes over 0.5 ms (SQLite checkpoints and GC pauses). Tried and not kept: writing an
-            email's outcome on another thread while the next one goes (0.74: the thread hop and the extra CPU slowed maildev more than
-            it saved), and building the next MIME on the dispatcher's thread (no change). Not done, on purpose: holding a transaction
-            across a send (SPEC forbids it) and recording several outcomes in one transaction (a kill would re-send more than the email
-            in flight).
+            (06:43–06:53 UTC). Runs of five rounds of that code (07:05–07:45 UTC) gave medians between 0.71 and 0.79, and a Stopwatch
+            around each step showed the claim at 0.146 ms and 35 KB per email, 0.154 ms of it EF inserting the Outbox rows (now
+            0.010 ms), and 1.6 % of outcome writes over 0.5 ms (log checkpoints and GC pauses; 0.7 % with the bigger checkpoint
+            steps). The side that ran right after the set-up's inserts was 1–3 s slower until each side started from a settled
+            machine. Tried and not kept: writing an email's outcome on another thread while the next one goes (median 0.74: the
+            thread hop and the extra CPU slowed maildev more than it saved); writing it on the dispatcher's thread while the next
+            send waits for the server (0.82, but then the outcome's transaction is open during a send, which SPEC forbids, and a kill
+            could re-send two emails); building the next MIME on the dispatcher's thread (no change). Not done, on purpose: recording
+            several outcomes in one transaction (a kill would re-send more than the email in flight).
             {(ratio >= 0.8 ? "" : Shortfall)}
             {LoadNote}
             """);
