@@ -122,8 +122,10 @@ public sealed class CircuitsBenchmark(BrowserFixture browser) : IClassFixture<Br
         }
 
         const double mb = 1024 * 1024;
-        var dayPerCircuit = (day.WorkingSet - baseline.WorkingSet) / mb / Circuits;
-        var weekPerCircuit = (week.WorkingSet - baseline.WorkingSet) / mb / Circuits;
+        var dayPerCircuit = (day.Private - baseline.Private) / mb / Circuits;
+        var weekPerCircuit = (week.Private - baseline.Private) / mb / Circuits;
+        var dayWhole = (day.WorkingSet - baseline.WorkingSet) / mb / Circuits;
+        var weekWhole = (week.WorkingSet - baseline.WorkingSet) / mb / Circuits;
         var dayManaged = (day.Managed - baseline.Managed) / mb / Circuits;
         var weekManaged = (week.Managed - baseline.Managed) / mb / Circuits;
         var p95 = PerformanceReport.Percentile(latencies.Where(l => l >= 0).ToList(), 95);
@@ -139,8 +141,9 @@ public sealed class CircuitsBenchmark(BrowserFixture browser) : IClassFixture<Br
             "Circuits: 50 Chromium pages on the calendar",
             "./test.sh --bench",
             [
-                ("working set per circuit, Day view", Mb(dayPerCircuit), "≤ 2 MB", dayPerCircuit <= 2),
-                ("working set per circuit, Week view", Mb(weekPerCircuit), "—", null),
+                ("memory per circuit, Day view (working set, private part)", Mb(dayPerCircuit), "≤ 2 MB", dayPerCircuit is > 0 and <= 2),
+                ("memory per circuit, Week view (working set, private part)", Mb(weekPerCircuit), "—", null),
+                ("whole working set per circuit, Day / Week", $"{Mb(dayWhole)} / {Mb(weekWhole)}", "—", null),
                 ("managed heap per circuit, Day / Week", $"{Mb(dayManaged)} / {Mb(weekManaged)}", "—", null),
                 ("click → DOM update p50", Ms(PerformanceReport.Percentile(latencies.Where(l => l >= 0).ToList(), 50)), "—", null),
                 ("click → DOM update p95", Ms(p95), "≤ 200 ms", p95 <= 200 && timedOut == 0),
@@ -149,8 +152,11 @@ public sealed class CircuitsBenchmark(BrowserFixture browser) : IClassFixture<Br
             $"""
             {Circuits} pages in {Contexts} signed-in browser contexts (headless Chromium), all on the Day view of the demo clinic ({today:ddd}, 5 practitioners),
             against the app on Kestrel inside the test process; {atBaseline} circuits open at the baseline and {withPagesOpen} with the pages open (counted by a CircuitHandler). Memory is the
-            process working set (and managed heap) after a forced, compacting full GC, minus a baseline taken with the same contexts signed in and warmed up
-            but no calendar open. Latency: {latencies.Count} clicks on Next/Previous, one page after another with all {Circuits} open, timed in the page with
+            process working set (and managed heap) after forced, compacting full GCs in the aggressive mode (unused memory given back to the OS), minus a
+            baseline taken with the same contexts signed in and warmed up but no calendar open. The target row counts the working set's private part
+            (RssAnon: heaps, stacks, what a circuit allocates); the whole working set also counts shared code and files mapped from disk, which the
+            kernel drops and reads back on its own: in the run of 2026-11-24 08:11 UTC it came out at −0.00 MB per Day circuit (pages dropped between
+            the baseline and the measurement), which is why the private part is the figure held against the target. Latency: {latencies.Count} clicks on Next/Previous, one page after another with all {Circuits} open, timed in the page with
             `performance.now()` from the click to the range header's new text (a round trip, the day's query and the render diff); {timedOut} timed out.
             CPU per interaction is the test process's CPU time over those clicks (it includes the Playwright client, so it is an upper bound).
             From these figures a 2-core / 24 GB server carries about {byMemory:N0} open calendars by memory (20 GB over the dearer view) and about
@@ -181,17 +187,35 @@ public sealed class CircuitsBenchmark(BrowserFixture browser) : IClassFixture<Br
         return circuits.Open;
     }
 
-    private static (long WorkingSet, long Managed) MeasureServerMemory()
+    /// <summary>
+    /// After full, compacting GCs that also give unused memory back to the OS: the process's working set,
+    /// its private part (RssAnon: heaps and stacks, the memory circuits take; the rest is shared code
+    /// and data files, which the kernel drops and brings back on its own), and the managed heap.
+    /// </summary>
+    private static (long WorkingSet, long Private, long Managed) MeasureServerMemory()
     {
         for (var i = 0; i < 3; i++)
         {
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
         }
 
         using var process = Process.GetCurrentProcess();
-        return (process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: true));
+        return (process.WorkingSet64, PrivateResident() ?? process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: true));
+    }
+
+    /// <summary>RssAnon from /proc/self/status, in bytes (Linux); null elsewhere.</summary>
+    private static long? PrivateResident()
+    {
+        const string path = "/proc/self/status";
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line["RssAnon:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
     private static string Mb(double value) => $"{value.ToString("0.00", CultureInfo.InvariantCulture)} MB";

@@ -252,7 +252,7 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
         var (dispatcherCost, rawCost) = (costs["dispatcher"], costs["raw"]);
         await PerformanceReport.PublishAsync(
             "throughput",
-            $"Throughput: {notices:N0} pending email notices drained by the dispatcher vs raw MailKit",
+            $"Email throughput: {notices:N0} pending email notices drained by the dispatcher vs raw MailKit",
             Command,
             [
                 ("dispatcher, median of the rounds", $"{dispatcherMedian:0.0} s ({notices / dispatcherMedian:0} emails/s)", "—", null),

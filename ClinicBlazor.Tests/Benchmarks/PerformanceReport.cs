@@ -91,13 +91,63 @@ public static partial class PerformanceReport
                 text = text.Insert(insertAt, (insertAt == text.Length ? "\n" : "") + block + "\n\n");
             }
 
-            await File.WriteAllTextAsync(readme, text);
+            await File.WriteAllTextAsync(readme, WithSummary(text));
         }
         finally
         {
             Gate.Release();
         }
     }
+
+    /// <summary>
+    /// The section's first block: every row that has a target, from each scenario's block in the
+    /// order they stand, so a reader sees at once what is met; rebuilt on every publish.
+    /// </summary>
+    internal static string WithSummary(string text)
+    {
+        var summary = new StringBuilder();
+        summary.AppendLine("<!-- bench:summary -->");
+        summary.AppendLine("### At a glance");
+        summary.AppendLine();
+        summary.AppendLine("Every figure that has a target, taken from the scenario blocks below (each states its date, machine, command and method); rebuilt whenever a benchmark publishes.");
+        summary.AppendLine();
+        summary.AppendLine("| scenario | measure | figure | target | met | measured |");
+        summary.AppendLine("|---|---|---|---|---|---|");
+        foreach (Match block in Block().Matches(text))
+        {
+            if (block.Groups["key"].Value == "summary")
+            {
+                continue;
+            }
+
+            var scenario = block.Groups["title"].Value.Split(':')[0].Trim();
+            var measured = block.Groups["measured"].Value;
+            foreach (var line in block.Groups["body"].Value.Split('\n'))
+            {
+                var cells = line.Trim().Trim('|').Split(" | ").Select(c => c.Trim()).ToArray();
+                if (!line.StartsWith("| ", StringComparison.Ordinal) || cells.Length != 4 || cells[2] is "—" or "target")
+                {
+                    continue;
+                }
+
+                summary.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} | {measured} |");
+            }
+        }
+
+        summary.Append("<!-- /bench:summary -->");
+        var existing = new Regex("<!-- bench:summary -->.*?<!-- /bench:summary -->", RegexOptions.Singleline);
+        if (existing.IsMatch(text))
+        {
+            return existing.Replace(text, summary.ToString().Replace("$", "$$", StringComparison.Ordinal));
+        }
+
+        // Before the first scenario's block.
+        var first = text.IndexOf("<!-- bench:", StringComparison.Ordinal);
+        return first < 0 ? text : text.Insert(first, summary + "\n\n");
+    }
+
+    [GeneratedRegex(@"<!-- bench:(?<key>[\w-]+) -->\n### (?<title>[^\n]*)\n(?:\nMeasured (?<measured>\d{4}-\d\d-\d\d \d\d:\d\d) UTC[^\n]*\n)?(?<body>.*?)<!-- /bench:\k<key> -->", RegexOptions.Singleline)]
+    private static partial Regex Block();
 
     [GeneratedRegex("\n## ")]
     private static partial Regex NextHeading();
