@@ -73,12 +73,7 @@ public sealed class NoticeDispatcherTests(MaildevServer maildev) : IClassFixture
     [Fact]
     public async Task Two_practitioners_get_an_email_each()
     {
-        await app.SetNoticesAsync(Tom, NotificationMethod.Email);
-        var priyas = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
-        var toms = await app.AddAppointmentAsync(Tom, NoticeTestKit.NightSlot, "Liam");
-        await app.CancelAsAsync(Sam, priyas.Id);
-        await app.CancelAsAsync(Sam, toms.Id);
-
+        await CancelOneEachForPriyaAndTomAsync();
         app.Clock!.Advance(TimeSpan.FromSeconds(60));
         await app.DispatchAsync();
 
@@ -91,11 +86,7 @@ public sealed class NoticeDispatcherTests(MaildevServer maildev) : IClassFixture
     [Fact]
     public async Task The_outbox_keeps_each_sent_email_as_sent_and_the_runs_connection_is_given_back_as_it_was()
     {
-        await app.SetNoticesAsync(Tom, NotificationMethod.Email);
-        var priyas = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
-        var toms = await app.AddAppointmentAsync(Tom, NoticeTestKit.NightSlot, "Liam");
-        await app.CancelAsAsync(Sam, priyas.Id);
-        await app.CancelAsAsync(Sam, toms.Id);
+        await CancelOneEachForPriyaAndTomAsync();
         app.Clock!.Advance(TimeSpan.FromSeconds(60));
         var now = app.Clock.GetUtcNow().UtcDateTime;
 
@@ -264,5 +255,15 @@ public sealed class NoticeDispatcherTests(MaildevServer maildev) : IClassFixture
         var sent = (await app.NoticeForAsync(appointment.Id)).Email();
         Assert.Equal(DeliveryState.Sent, sent.State);
         Assert.Equal(2, sent.AttemptCount);
+    }
+
+    /// <summary>Both on email; Jane Smith's appointment with Priya and Liam Brown's with Tom cancelled by reception.</summary>
+    private async Task CancelOneEachForPriyaAndTomAsync()
+    {
+        await app.SetNoticesAsync(Tom, NotificationMethod.Email);
+        var priyas = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
+        var toms = await app.AddAppointmentAsync(Tom, NoticeTestKit.NightSlot, "Liam");
+        await app.CancelAsAsync(Sam, priyas.Id);
+        await app.CancelAsAsync(Sam, toms.Id);
     }
 }
