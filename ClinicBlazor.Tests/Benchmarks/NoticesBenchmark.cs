@@ -338,45 +338,59 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
     {
         const int perSecond = 50;
         var deliveries = Quick ? 300 : 4000;
+        var rounds = Quick ? 2 : 3;
         await using var standIn = new TwilioStandIn { RequestsPerSecond = perSecond, TooManyRequestsShare = 0.05 };
         await standIn.InitializeAsync();
         await using var app = NewApp(maildev.SmtpPort, standIn).With("Notifications:Retry:FirstDelaySeconds", "1");
         var practitioners = await AddPractitionersAsync(app, deliveries, "sms", NotificationMethod.Sms);
-        await TopUpAsync(app, deliveries);
-        await AddPendingNoticesAsync(app, practitioners, NoticeChannel.Sms, DateTime.UtcNow.AddHours(1));
-
-        // Due now, and the app told so as a cancellation would: from here the app's own Quartz job
-        // drains them, retries (after the configured backoff, on the app's real clock) included.
         var signal = app.Services.GetRequiredService<NoticeSignal>();
-        await using (var db = await app.CreateDbContextAsync())
-        {
-            var now = DateTime.UtcNow;
-            await db.Set<NoticeDelivery>().Where(d => d.Channel == NoticeChannel.Sms).ExecuteUpdateAsync(set => set.SetProperty(d => d.DueAtUtc, now));
-        }
 
-        var signalledAt = DateTime.UtcNow;
-        await signal.DeliveriesDueAsync(signalledAt);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((deliveries / perSecond * 3) + 60);
-        int sent;
-        while (true)
+        var drainRates = new List<double>();
+        var steadyRates = new List<double>();
+        int sentInAll = 0, duplicates = 0, posted = 0, accepted = 0;
+        for (var round = 0; round < rounds; round++)
         {
-            await using var db = await app.CreateDbContextAsync();
-            sent = await db.Set<NoticeDelivery>().CountAsync(d => d.Channel == NoticeChannel.Sms && d.State == DeliveryState.Sent);
-            if (sent == deliveries || DateTime.UtcNow > deadline)
+            await TopUpAsync(app, deliveries);
+            await AddPendingNoticesAsync(app, practitioners, NoticeChannel.Sms, DateTime.UtcNow.AddHours(1));
+            await SettleAsync(app);
+
+            // Due now, and the app told so as a cancellation would: from here the app's own Quartz job
+            // drains them, retries (after the configured backoff, on the app's real clock) included.
+            await using (var db = await app.CreateDbContextAsync())
             {
-                break;
+                var now = DateTime.UtcNow;
+                await db.Set<NoticeDelivery>().Where(d => d.Channel == NoticeChannel.Sms && d.State == DeliveryState.Pending)
+                    .ExecuteUpdateAsync(set => set.SetProperty(d => d.DueAtUtc, now));
             }
 
-            await Task.Delay(250);
-        }
+            var signalledAt = DateTime.UtcNow;
+            await signal.DeliveriesDueAsync(signalledAt);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((deliveries / perSecond * 3) + 60);
+            var expected = (round + 1) * deliveries;
+            int sent;
+            while (true)
+            {
+                await using var db = await app.CreateDbContextAsync();
+                sent = await db.Set<NoticeDelivery>().CountAsync(d => d.Channel == NoticeChannel.Sms && d.State == DeliveryState.Sent);
+                if (sent == expected || DateTime.UtcNow > deadline)
+                {
+                    break;
+                }
 
-        var posts = standIn.MessagePosts;
-        var messages = standIn.Messages;
-        var firstPost = posts.Min(p => p.ArrivedUtc);
-        var lastAccepted = messages.Max(m => m.DateCreatedUtc);
-        var drainRate = messages.Count / (lastAccepted - signalledAt).TotalSeconds;
-        var steadyRate = messages.Count / (lastAccepted - firstPost).TotalSeconds;
-        var duplicates = messages.Count - messages.Select(m => m.To).Distinct().Count();
+                await Task.Delay(250);
+            }
+
+            sentInAll = sent;
+            var posts = standIn.MessagePosts.Where(p => p.ArrivedUtc >= signalledAt).ToList();
+            var messages = standIn.Messages.Where(m => m.DateCreatedUtc >= signalledAt).ToList();
+            var lastAccepted = messages.Max(m => m.DateCreatedUtc);
+            drainRates.Add(messages.Count / (lastAccepted - signalledAt).TotalSeconds);
+            steadyRates.Add(messages.Count / (lastAccepted - posts.Min(p => p.ArrivedUtc)).TotalSeconds);
+            duplicates += messages.Count - messages.Select(m => m.To).Distinct().Count();
+            posted += posts.Count;
+            accepted += messages.Count;
+            Console.WriteLine($"sms throughput round {round + 1}: {drainRates[^1]:0.0} /s from the signal, {steadyRates[^1]:0.0} /s from the first request");
+        }
 
         List<int> netCharges;
         int balance, ledgerSum;
@@ -388,25 +402,31 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
             ledgerSum = await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount);
         }
 
+        var total = rounds * deliveries;
         var chargedOnce = netCharges.Count(c => c == -1);
         var extraCharges = netCharges.Where(c => c < -1).Sum(c => -1 - c);
+        var drainRate = PerformanceReport.Percentile(drainRates, 50);
+        var steadyRate = PerformanceReport.Percentile(steadyRates, 50);
+        string Rate(double rate) => $"{rate:0.0} /s ({(rate / perSecond).ToString("0.00", CultureInfo.InvariantCulture)} × N)";
         await PerformanceReport.PublishAsync(
             "sms-throughput",
             $"SMS throughput: {deliveries:N0} pending SMS, the Twilio stand-in serving {perSecond} requests/s with 5 % 429s",
             Command,
             [
-                ("accepted per second, from the signal to the last accepted", $"{drainRate:0.0} /s ({drainRate / perSecond:0.00} × N)", $"≥ 0.9 × N = {0.9 * perSecond:0}", drainRate >= 0.9 * perSecond),
-                ("accepted per second, first request to last accepted", $"{steadyRate:0.0} /s ({steadyRate / perSecond:0.00} × N)", "—", null),
-                ("requests / 429s answered / messages accepted", $"{posts.Count:N0} / {posts.Count - messages.Count:N0} / {messages.Count:N0}", "—", null),
-                ("deliveries Sent", $"{sent:N0} of {deliveries:N0}", $"{deliveries:N0}", sent == deliveries),
-                ("deliveries with net charge exactly 1 credit / extra charges", $"{chargedOnce:N0} / {extraCharges}", $"{deliveries:N0} / 0", chargedOnce == deliveries && extraCharges == 0),
+                ($"accepted per second, from the signal to the last accepted, in each of {rounds} rounds", string.Join(", ", drainRates.Select(Rate)), "—", null),
+                ("accepted per second, from the signal to the last accepted, median", Rate(drainRate), $"≥ 0.9 × N = {0.9 * perSecond:0}", drainRate >= 0.9 * perSecond),
+                ("accepted per second, first request to last accepted, median", Rate(steadyRate), "—", null),
+                ("requests / 429s answered / messages accepted", $"{posted:N0} / {posted - accepted:N0} / {accepted:N0}", "—", null),
+                ("deliveries Sent", $"{sentInAll:N0} of {total:N0}", $"{total:N0}", sentInAll == total),
+                ("deliveries with net charge exactly 1 credit / extra charges", $"{chargedOnce:N0} / {extraCharges}", $"{total:N0} / 0", chargedOnce == total && extraCharges == 0),
                 ("duplicate SMS", duplicates.ToString(CultureInfo.InvariantCulture), "0", duplicates == 0),
                 ("ledger sum = balance", $"{ledgerSum:N0} = {balance:N0}", "equal", ledgerSum == balance),
             ],
             $"""
-            {deliveries:N0} practitioners, each with one pending cancellation notice by SMS (rows inserted directly), credits topped up by
-            {deliveries:N0}, then made due and signalled; the app's own Quartz job drains them with `Notifications:MaxParallelSends` 4 and
-            `Notifications:Retry:FirstDelaySeconds=1` on the real clock. The stand-in serves message POSTs at most N = {perSecond} a second
+            {deliveries:N0} practitioners; in each of {rounds} rounds each gets one pending cancellation notice by SMS (rows inserted
+            directly), credits are topped up by {deliveries:N0}, and the notices are made due and signalled; the app's own Quartz job
+            drains them with `Notifications:MaxParallelSends` 4 and `Notifications:Retry:FirstDelaySeconds=1` on the real clock.
+            The stand-in serves message POSTs at most N = {perSecond} a second
             in arrival order (each waits for its slot) and answers 5 % of them, at random, 429 with code 20429; a 429 takes a slot, so
             0.95 × N is the most that can be accepted. Each 429 is an attempt charged and refunded, and the delivery is retried after
             its backoff. So the ceiling is 0.95 × N, less a tail of about 2.5 s that does not shrink with the backlog: the last retries
@@ -417,7 +437,7 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
             {LoadNote}
             """);
 
-        Assert.Equal(deliveries, sent);
+        Assert.Equal(total, sentInAll);
     }
 
     /// <summary>
