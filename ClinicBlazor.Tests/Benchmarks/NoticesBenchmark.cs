@@ -294,6 +294,10 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
             send waits for the server (0.82, but then the outcome's transaction is open during a send, which SPEC forbids, and a kill
             could re-send two emails); building the next MIME on the dispatcher's thread (no change). Not done, on purpose: recording
             several outcomes in one transaction (a kill would re-send more than the email in flight).
+            Earlier runs of this code (7 rounds each, 2026-11-24): medians 0.84 (07:56 UTC), 0.88 (08:09, fresh clone) and 0.76
+            (08:46, fresh clone, load average 2.74: raw MailKit's side took 9.3–13.5 s instead of 7–8.5 s, and maildev 2.3 ms of
+            CPU per email instead of 1.6–1.7). Under such load the dispatcher's side slows more than raw MailKit's, as its own CPU
+            per email is on the critical path; the target holds for the median of these runs, not for every run on a loaded machine.
             {(ratio >= 0.8 ? "" : Shortfall)}
             {LoadNote}
             """);
