@@ -73,14 +73,38 @@ public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser)
         await page.Locator($".cal-column[data-practitioner-id='{taken.PractitionerId}']").ClickAsync(new() { Position = new() { X = 10, Y = 4 } });
         var dialog = page.Locator(".mud-dialog").Filter(new() { HasText = "New appointment" });
         await Assertions.Expect(dialog.GetByLabel("Start time")).ToHaveValueAsync("08:00");
-        await dialog.GetByLabel("Patient").FillAsync("smith");
-        await page.Locator(".mud-popover-open").GetByText("Jane Smith").ClickAsync();
+        await ChooseFromAutocompleteAsync(page, dialog.GetByLabel("Patient"), "smith", "Jane Smith");
         await dialog.GetByLabel("Start time").FillAsync(takenStart.ToString("HH:mm"));
         await dialog.GetByLabel("Start time").PressAsync("Tab");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Book" }).ClickAsync();
 
         await Assertions.Expect(dialog.GetByText(AppointmentService.SlotTaken)).ToBeVisibleAsync();
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Types into an autocomplete as a person would and picks the option. Typing that lands while the
+    /// dialog's field is still taking focus can leave the list closed; the text is then typed again.
+    /// </summary>
+    private static async Task ChooseFromAutocompleteAsync(IPage page, ILocator field, string typed, string option)
+    {
+        var choice = page.Locator(".mud-popover-open").GetByText(option);
+        for (var attempt = 1; ; attempt++)
+        {
+            await field.ClickAsync();
+            await field.FillAsync("");
+            await field.PressSequentiallyAsync(typed, new() { Delay = 30 });
+            try
+            {
+                await choice.WaitForAsync(new() { Timeout = 5000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+
+        await choice.ClickAsync();
     }
 
     private async Task<(string PatientName, int AppointmentId)> PatientWithUpcomingAppointmentAsync()
