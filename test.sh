@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need when missing (Chromium, maildev), then
-# `dotnet test`, and ends with one line "N passed, N failed" taken from the test results.
+# Runs every test: installs what the tests need when missing (Chromium, maildev, PostgreSQL),
+# starts a throw-away PostgreSQL for the tests that run on both providers, then `dotnet test`,
+# and ends with one line "N passed, N failed" taken from the test results.
 #   ./test.sh           the whole suite (benchmarks excluded)
 #   ./test.sh --bench   the benchmarks (Release build), which write README's Performance section
 set -euo pipefail
@@ -34,6 +35,18 @@ if [ ! -f .test-tools/node_modules/maildev/dist/bin/maildev.js ]; then
   mkdir -p .test-tools
   npm install --prefix .test-tools --no-audit --no-fund --loglevel=error maildev@3.0.0 >/dev/null
 fi
+
+# PostgreSQL for the tests that run on both providers: a throw-away cluster on loopback at a free
+# port, stopped when this script ends. If it cannot start, the run fails here (it never skips them).
+if ! postgres_out=$(ClinicBlazor.Tests/Infrastructure/test-postgres.sh start); then
+  echo "The PostgreSQL tests cannot run: a local PostgreSQL did not start (see the line above)."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+postgres_dir=$(sed -n 1p <<<"$postgres_out")
+trap 'ClinicBlazor.Tests/Infrastructure/test-postgres.sh stop "$postgres_dir"' EXIT
+export CLINIC_TEST_POSTGRES=$(sed -n 2p <<<"$postgres_out")
+log "PostgreSQL for the tests at ${CLINIC_TEST_POSTGRES%%;Username*}"
 
 rm -rf TestResults
 if [ "$mode" = bench ]; then

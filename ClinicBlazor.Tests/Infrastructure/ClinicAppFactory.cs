@@ -14,7 +14,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace ClinicBlazor.Tests.Infrastructure;
 
 /// <summary>
-/// The whole app on real Kestrel (a free loopback port) with its own SQLite file, deleted afterwards.
+/// The whole app on real Kestrel (a free loopback port) with its own database, deleted afterwards:
+/// a SQLite file, or a database of its own on the tests' PostgreSQL (<see cref="TestPostgreSql"/>).
 /// Demo seeding is on unless a test says otherwise. Settings are ordinary configuration keys.
 /// </summary>
 public class ClinicAppFactory : WebApplicationFactory<Program>
@@ -23,10 +24,19 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase);
 
     public ClinicAppFactory()
+        : this(DatabaseProvider.Sqlite)
     {
+    }
+
+    // Not public: a class fixture may have one public constructor.
+    protected ClinicAppFactory(DatabaseProvider provider)
+    {
+        Provider = provider;
         Directory.CreateDirectory(directory);
         DatabasePath = Path.Combine(directory, "clinic.db");
-        settings["ConnectionStrings:Clinic"] = $"Data Source={DatabasePath}";
+        ConnectionString = provider == DatabaseProvider.PostgreSql ? TestPostgreSql.NewDatabase() : $"Data Source={DatabasePath}";
+        settings["Database:Provider"] = provider.ToString();
+        settings["ConnectionStrings:Clinic"] = ConnectionString;
         settings["Demo:Seed"] = "true";
         settings["Logging:LogLevel:Default"] = "Warning";
         settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
@@ -35,7 +45,15 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
         UseKestrel(0);
     }
 
+    /// <summary>An app on the given provider's database (the parameterless constructor is SQLite's).</summary>
+    public static ClinicAppFactory On(DatabaseProvider provider) => new(provider);
+
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The SQLite file (on SQLite only).</summary>
     public string DatabasePath { get; }
+
+    public string ConnectionString { get; }
 
     public string DataDirectory => directory;
 
@@ -165,6 +183,11 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
 
     private void TryDeleteDirectory()
     {
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            TestPostgreSql.DropDatabase(ConnectionString);
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

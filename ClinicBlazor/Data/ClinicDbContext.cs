@@ -1,14 +1,30 @@
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Data;
 
-/// <summary>The clinic's database: Identity's tables plus every feature's entities.</summary>
-public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
-    : IdentityDbContext<StaffUser>(options)
+/// <summary>
+/// The clinic's database: Identity's tables, every feature's entities and the Data Protection keys
+/// (so every node reads the same key ring). On PostgreSQL the app uses its subclass
+/// <see cref="PostgreSql.PostgreSqlClinicDbContext"/>, which owns the PostgreSQL migration set.
+/// </summary>
+public class ClinicDbContext : IdentityDbContext<StaffUser>, IDataProtectionKeyContext
 {
+    public ClinicDbContext(DbContextOptions<ClinicDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected ClinicDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -17,7 +33,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // Every instant is stored in UTC and read back as UTC (SQLite keeps no kind).
+        // Every instant is stored in UTC and read back as UTC (SQLite keeps no kind; PostgreSQL's
+        // timestamptz takes only UTC kinds).
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
     }

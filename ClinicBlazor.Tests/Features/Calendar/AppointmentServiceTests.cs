@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicBlazor.Tests.Features.Calendar;
 
-public sealed class AppointmentServiceTests(FakeClockClinicAppFactory app) : IClassFixture<FakeClockClinicAppFactory>
+public class AppointmentServiceTests(FakeClockClinicAppFactory app) : IClassFixture<FakeClockClinicAppFactory>
 {
     private static int nextDay;
 

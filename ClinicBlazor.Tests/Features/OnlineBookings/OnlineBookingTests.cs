@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.OnlineBookings;
 using ClinicBlazor.Tests.Infrastructure;
@@ -9,11 +10,22 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ClinicBlazor.Tests.Features.OnlineBookings;
 
-public sealed class OnlineBookingTests : IAsyncLifetime
+public class OnlineBookingTests : IAsyncLifetime
 {
     // Tuesday 24 November 2026, 09:00 in Sydney.
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 22, 0, 0, TimeSpan.Zero);
-    private readonly ClinicAppFactory app = new() { Clock = new FakeTimeProvider(Now) };
+    private readonly ClinicAppFactory app;
+
+    public OnlineBookingTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected OnlineBookingTests(DatabaseProvider provider)
+    {
+        app = ClinicAppFactory.On(provider);
+        app.Clock = new FakeTimeProvider(Now);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

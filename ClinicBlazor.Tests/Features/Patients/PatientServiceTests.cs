@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicBlazor.Tests.Features.Patients;
 
-public sealed class PatientServiceTests(ClinicAppFactory app) : IClassFixture<ClinicAppFactory>
+public class PatientServiceTests(ClinicAppFactory app) : IClassFixture<ClinicAppFactory>
 {
     [Fact]
     public async Task Search_finds_patients_by_the_start_of_first_and_last_name_as_typed()

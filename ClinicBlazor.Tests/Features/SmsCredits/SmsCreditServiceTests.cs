@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicBlazor.Tests.Features.SmsCredits;
 
-public sealed class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCreditsApp>
+public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCreditsApp>
 {
     private static int nextAttemptId = 1_000_000;
 

@@ -7,9 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClinicBlazor.Tests.Features.SmsCredits;
 
 /// <summary>The demo clinic with a low-balance alert that records what it is told.</summary>
-public sealed class SmsCreditsApp : ClinicAppFactory
+public class SmsCreditsApp : ClinicAppFactory
 {
     public SmsCreditsApp()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected SmsCreditsApp(DatabaseProvider provider)
+        : base(provider)
     {
         ConfigureServices = services => services.AddSingleton<ILowBalanceAlert>(Alerts);
     }

@@ -32,7 +32,20 @@ public sealed class CalendarNotifier(ILogger<CalendarNotifier> logger)
         return new Subscription(this, handler);
     }
 
+    /// <summary>
+    /// Set by the PostgreSQL signals (several nodes): every change made on this node also goes to
+    /// the others. It only queues the change, so a publishing request never waits for the network.
+    /// </summary>
+    public Action<CalendarChange>? ToOtherNodes { get; set; }
+
     public void Publish(CalendarChange change)
+    {
+        PublishHere(change);
+        ToOtherNodes?.Invoke(change);
+    }
+
+    /// <summary>Tells this node's open views only: a change another node made and sent here.</summary>
+    public void PublishHere(CalendarChange change)
     {
         foreach (var subscriber in subscribers)
         {

@@ -20,6 +20,7 @@ public sealed class ClinicStartup(
 
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
+        await using var startupLock = await services.LockClinicStartupAsync(cancellationToken);
         await services.MigrateClinicDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         if (DemoSeedEnabled)

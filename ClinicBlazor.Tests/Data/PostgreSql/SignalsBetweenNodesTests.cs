@@ -1,0 +1,131 @@
+using System.Text.Json;
+using ClinicBlazor.Data;
+using ClinicBlazor.Data.PostgreSql;
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Tests.Features.Notifications;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClinicBlazor.Tests.Data.PostgreSql;
+
+/// <summary>Two nodes on one PostgreSQL: a change on one reaches the other's live views.</summary>
+public sealed class SignalsBetweenNodesTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly ClinicAppFactory nodeA = ClinicAppFactory.On(DatabaseProvider.PostgreSql);
+    private ClinicAppFactory nodeB = null!;
+
+    public async Task InitializeAsync()
+    {
+        nodeA.StartServer();
+        nodeB = ClinicAppFactory.On(DatabaseProvider.PostgreSql).With("ConnectionStrings:Clinic", nodeA.ConnectionString);
+        nodeB.StartServer();
+        await ListeningAsync(nodeA);
+        await ListeningAsync(nodeB);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await nodeB.DisposeAsync();
+        await nodeA.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_cancellation_on_node_A_reaches_a_calendar_open_on_node_B()
+    {
+        var appointmentId = await nodeA.NextBookedAppointmentIdAsync(DemoSignIns.Practitioner.Email);
+        var seenOnB = new TaskCompletionSource<CalendarChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = nodeB.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
+        {
+            if (change.AppointmentId == appointmentId)
+            {
+                seenOnB.TrySetResult(change);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        await using (var scope = await nodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
+        {
+            var cancelled = await scope.ServiceProvider.GetRequiredService<AppointmentService>()
+                .CancelAsync(new CancelAppointment(appointmentId, CancellationReason.Sick));
+            Assert.True(cancelled.Succeeded, cancelled.Error);
+        }
+
+        var change = await seenOnB.Task.WaitAsync(Patience);
+        Assert.Equal(CalendarChangeKind.Cancelled, change.Kind);
+        Assert.Equal(DateTimeKind.Utc, change.StartUtc.Kind);
+    }
+
+    [Fact]
+    public async Task A_change_on_node_A_reaches_node_A_views_once_not_again_through_the_database()
+    {
+        var appointmentId = await nodeA.NextBookedAppointmentIdAsync(DemoSignIns.SecondPractitioner.Email);
+        var seenOnA = 0;
+        var seenOnB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onA = nodeA.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
+        {
+            if (change.AppointmentId == appointmentId)
+            {
+                Interlocked.Increment(ref seenOnA);
+            }
+
+            return Task.CompletedTask;
+        });
+        using var onB = nodeB.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
+        {
+            if (change.AppointmentId == appointmentId)
+            {
+                seenOnB.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var signalsA = nodeA.Services.GetRequiredService<PostgreSqlSignals>();
+        var heardBefore = signalsA.Heard;
+
+        await using (var scope = await nodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<AppointmentService>()
+                .CancelAsync(new CancelAppointment(appointmentId, CancellationReason.Work))).Succeeded);
+        }
+
+        await seenOnB.Task.WaitAsync(Patience);
+        using (var patience = new CancellationTokenSource(Patience))
+        {
+            // Node A's own NOTIFY comes back to node A's listener too, which must pass it over.
+            while (signalsA.Heard == heardBefore)
+            {
+                await Task.Delay(20, patience.Token);
+            }
+        }
+
+        Assert.Equal(1, Volatile.Read(ref seenOnA));
+    }
+
+    [Fact]
+    public async Task Healthz_reports_the_listener_of_each_node()
+    {
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            using var http = new HttpClient { BaseAddress = node.ServerAddress };
+            using var health = JsonDocument.Parse(await http.GetStringAsync("/healthz"));
+
+            var listener = health.RootElement.GetProperty("checks").GetProperty("listener");
+            Assert.Equal("Healthy", listener.GetProperty("status").GetString());
+            Assert.StartsWith("Listening", listener.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task ListeningAsync(ClinicAppFactory node)
+    {
+        var signals = node.Services.GetRequiredService<PostgreSqlSignals>();
+        using var patience = new CancellationTokenSource(Patience);
+        while (!signals.State.Listening)
+        {
+            await Task.Delay(50, patience.Token);
+        }
+    }
+}

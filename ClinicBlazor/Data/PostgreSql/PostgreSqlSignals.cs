@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using ClinicBlazor.Features.Appointments;
+using Npgsql;
+
+namespace ClinicBlazor.Data.PostgreSql;
+
+/// <summary>
+/// Live signals between nodes through PostgreSQL's LISTEN/NOTIFY: a change published on this node
+/// is queued and sent by NOTIFY from a background loop (a request never waits for it), and one
+/// listening connection per node hands the other nodes' changes to this node's notifiers. The
+/// listener reconnects after a drop; <see cref="State"/> says how it stands (/healthz reports it).
+/// </summary>
+public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNotifier calendar, TimeProvider clock, ILogger<PostgreSqlSignals> logger)
+    : BackgroundService
+{
+    public const string CalendarChannel = "clinic_calendar";
+
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
+
+    private readonly string node = Guid.NewGuid().ToString("N");
+    private readonly Channel<(string Channel, string Payload)> outgoing = Channel.CreateBounded<(string, string)>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private volatile ListenerState state = new(false, null, "Not connected yet.");
+    private long heard;
+
+    public ListenerState State => state;
+
+    /// <summary>Notifications this node's listener has taken in, its own included (which it passes over).</summary>
+    public long Heard => Interlocked.Read(ref heard);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        calendar.ToOtherNodes = change => outgoing.Writer.TryWrite((CalendarChannel, JsonSerializer.Serialize(new CalendarSignal(node, change))));
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        calendar.ToOtherNodes = null;
+        outgoing.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sending = SendAsync(stoppingToken);
+        await ListenAsync(stoppingToken);
+        await sending;
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(DataExtensions.ConnectionString(configuration))
+        {
+            // Its own physical connection, pinged so that a dropped network is noticed.
+            Pooling = false,
+            KeepAlive = 15,
+            ApplicationName = "ClinicBlazor listener",
+        };
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(settings.ConnectionString);
+                connection.Notification += OnNotification;
+                await connection.OpenAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {CalendarChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                state = new ListenerState(true, clock.GetUtcNow(), "Listening.");
+                delay = TimeSpan.FromMilliseconds(250);
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                state = new ListenerState(false, clock.GetUtcNow(), $"Disconnected: {exception.Message}");
+                logger.LogWarning(exception, "The PostgreSQL listener lost its connection; reconnecting in {Delay}", delay);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
+            }
+        }
+
+        state = new ListenerState(false, clock.GetUtcNow(), "Stopped.");
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs notification)
+    {
+        try
+        {
+            if (notification.Channel == CalendarChannel
+                && JsonSerializer.Deserialize<CalendarSignal>(notification.Payload) is { } signal
+                && signal.Node != node)
+            {
+                calendar.PublishHere(signal.Change);
+            }
+        }
+        catch (JsonException exception)
+        {
+            logger.LogWarning(exception, "A signal on {Channel} could not be read", notification.Channel);
+        }
+        finally
+        {
+            Interlocked.Increment(ref heard);
+        }
+    }
+
+    private async Task SendAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = DataExtensions.ConnectionString(configuration);
+        try
+        {
+            while (await outgoing.Reader.WaitToReadAsync(stoppingToken))
+            {
+                try
+                {
+                    await using var connection = new NpgsqlConnection(connectionString);
+                    await connection.OpenAsync(stoppingToken);
+                    while (outgoing.Reader.TryRead(out var signal))
+                    {
+                        await using var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
+                        notify.Parameters.Add(new NpgsqlParameter { Value = signal.Channel });
+                        notify.Parameters.Add(new NpgsqlParameter { Value = signal.Payload });
+                        await notify.ExecuteNonQueryAsync(stoppingToken);
+                    }
+                }
+                catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+                {
+                    // The other nodes' views miss this change until they next load; nothing is lost in the database.
+                    logger.LogWarning(exception, "A live signal could not be sent to the other nodes");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private sealed record CalendarSignal(string Node, CalendarChange Change);
+}
+
+/// <summary>How this node's listening connection stands, and since when.</summary>
+public sealed record ListenerState(bool Listening, DateTimeOffset? SinceUtc, string Description);
