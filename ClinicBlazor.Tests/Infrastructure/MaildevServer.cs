@@ -104,11 +104,11 @@ public sealed class MaildevServer : IAsyncLifetime
     /// <summary>Waits until at least <paramref name="count"/> emails have arrived (or the timeout passes) and returns them all.</summary>
     public async Task<IReadOnlyList<ReceivedEmail>> WaitForEmailsAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = Deadline.In(timeout ?? TimeSpan.FromSeconds(15));
         while (true)
         {
             var emails = await GetEmailsAsync();
-            if (emails.Count >= count || DateTime.UtcNow > deadline)
+            if (emails.Count >= count || deadline.Passed)
             {
                 return emails;
             }
