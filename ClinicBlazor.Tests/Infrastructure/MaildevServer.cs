@@ -81,8 +81,8 @@ public sealed class MaildevServer : IAsyncLifetime
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await FreePort.WaitUntilListeningAsync(SmtpPort, TimeSpan.FromSeconds(20));
-        await FreePort.WaitUntilListeningAsync(WebPort, TimeSpan.FromSeconds(20));
+        await FreePort.WaitUntilListeningAsync(SmtpPort, TimeSpan.FromSeconds(60));
+        await FreePort.WaitUntilListeningAsync(WebPort, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Kills the server: connections are refused until <see cref="StartAsync"/>. Received mail is lost unless <see cref="KeepsMailAcrossRestarts"/>.</summary>
