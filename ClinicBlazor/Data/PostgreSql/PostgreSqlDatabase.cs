@@ -1,7 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace ClinicBlazor.Data.PostgreSql;
@@ -58,26 +56,39 @@ public static class PostgreSqlDatabase
         var connectionString = DataExtensions.ConnectionString(services.GetRequiredService<IConfiguration>());
         if (await OpenAsync(connectionString, allowMissingDatabase: true, cancellationToken) is not { } connection)
         {
-            await CreateDatabaseAsync(services, cancellationToken);
+            await CreateDatabaseAsync(connectionString, cancellationToken);
             connection = (await OpenAsync(connectionString, allowMissingDatabase: false, cancellationToken))!;
         }
 
-        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", connection);
+        // No command timeout: the other node may take a while to migrate and seed; if it dies, its
+        // session ends and the lock is ours.
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
         return new StartupLock(connection);
     }
 
-    private static async Task CreateDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the database unless it exists, under the start-up lock taken in the server's
+    /// maintenance database: two nodes starting at once on a new server create it once.
+    /// </summary>
+    private static async Task CreateDatabaseAsync(string connectionString, CancellationToken cancellationToken)
     {
-        await using var db = await services.GetRequiredService<IDbContextFactory<PostgreSqlClinicDbContext>>().CreateDbContextAsync(cancellationToken);
-        try
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = (await OpenAsync(maintenance.ConnectionString, allowMissingDatabase: false, cancellationToken))!;
+        await using (var locking = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", connection) { CommandTimeout = 0 })
         {
-            await db.GetService<IRelationalDatabaseCreator>().CreateAsync(cancellationToken);
+            await locking.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+
+        await using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = target.Database } } };
+        if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
         {
-            // Another node starting at the same moment created it.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        // Closing this unpooled session releases its lock.
     }
 
     // Unlocked explicitly: a pooled connection's reset runs only when it is next used.
