@@ -8,50 +8,47 @@ namespace ClinicBlazor.Tests.Data;
 /// <summary>Two app nodes on one database: what one issues, the other accepts.</summary>
 public abstract class SeveralNodesTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly ClinicAppFactory nodeA = ClinicAppFactory.On(provider);
-    private ClinicAppFactory nodeB = null!;
+    private readonly TwoNodes nodes = new(provider);
+
+    private ClinicAppFactory NodeA => nodes.A;
+
+    private ClinicAppFactory NodeB => nodes.B;
 
     public Task InitializeAsync()
     {
-        nodeA.StartServer();
-        nodeB = ClinicAppFactory.On(provider).With("ConnectionStrings:Clinic", nodeA.ConnectionString);
-        nodeB.StartServer();
+        nodes.Start();
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await nodeB.DisposeAsync();
-        await nodeA.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await nodes.DisposeAsync();
 
     [Fact]
     public async Task A_sign_in_cookie_issued_by_node_A_is_accepted_by_node_B()
     {
-        using var atA = new SignInClient(nodeA.ServerAddress);
+        using var atA = new SignInClient(NodeA.ServerAddress);
         var signIn = await atA.SignInAsync(DemoSignIns.Receptionist.Email, DemoSignIns.Receptionist.Password);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.DoesNotContain("/Account/Login", signIn.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
 
         using var handlerAtB = new HttpClientHandler { CookieContainer = atA.Handler.CookieContainer, AllowAutoRedirect = false };
-        using var atB = new HttpClient(handlerAtB) { BaseAddress = nodeB.ServerAddress };
+        using var atB = new HttpClient(handlerAtB) { BaseAddress = NodeB.ServerAddress };
         var page = await atB.GetAsync("/calendar");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
 
         // Shared because it is in the database (not in a folder both test nodes happen to share).
-        await using var db = await nodeB.CreateDbContextAsync();
+        await using var db = await NodeB.CreateDbContextAsync();
         Assert.NotEmpty(await db.DataProtectionKeys.AsNoTracking().ToListAsync());
     }
 
     [Fact]
     public async Task An_antiforgery_token_from_node_A_is_accepted_by_node_B()
     {
-        using var atA = new SignInClient(nodeA.ServerAddress);
+        using var atA = new SignInClient(NodeA.ServerAddress);
         var form = await atA.Http.GetStringAsync("/Account/Login");
 
         using var handlerAtB = new HttpClientHandler { CookieContainer = atA.Handler.CookieContainer, AllowAutoRedirect = false };
-        using var atB = new HttpClient(handlerAtB) { BaseAddress = nodeB.ServerAddress };
+        using var atB = new HttpClient(handlerAtB) { BaseAddress = NodeB.ServerAddress };
         var signIn = await atB.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "sign-in",

@@ -13,34 +13,31 @@ public sealed class CalendarAcrossNodesTests(BrowserFixture browser) : IClassFix
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 10_000 };
 
-    private readonly ClinicAppFactory nodeA = ClinicAppFactory.On(DatabaseProvider.PostgreSql);
-    private ClinicAppFactory nodeB = null!;
+    private readonly TwoNodes nodes = new(DatabaseProvider.PostgreSql);
+
+    private ClinicAppFactory NodeA => nodes.A;
+
+    private ClinicAppFactory NodeB => nodes.B;
 
     public Task InitializeAsync()
     {
-        nodeA.StartServer();
-        nodeB = ClinicAppFactory.On(DatabaseProvider.PostgreSql).With("ConnectionStrings:Clinic", nodeA.ConnectionString);
-        nodeB.StartServer();
+        nodes.Start();
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await nodeB.DisposeAsync();
-        await nodeA.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await nodes.DisposeAsync();
 
     [Fact]
     public async Task A_calendar_open_on_node_B_shows_a_cancellation_made_on_node_A_without_reload()
     {
         var (appointmentId, day) = await UpcomingAppointmentAsync();
-        var alexOnB = await browser.SignedInPageAsync(nodeB.ServerAddress, DemoSignIns.SecondReceptionist.Email, DemoSignIns.SecondReceptionist.Password);
+        var alexOnB = await browser.SignedInPageAsync(NodeB.ServerAddress, DemoSignIns.SecondReceptionist.Email, DemoSignIns.SecondReceptionist.Password);
         await alexOnB.GotoAsync($"/calendar?view=day&date={day:yyyy-MM-dd}");
         await BrowserFixture.WaitForInteractiveAsync(alexOnB);
         var block = alexOnB.Locator($"[data-appointment-id='{appointmentId}']");
         await Assertions.Expect(block).ToHaveAttributeAsync("data-cancelled", "false");
 
-        await using (var samOnA = await nodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
+        await using (var samOnA = await NodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
         {
             var cancelled = await samOnA.ServiceProvider.GetRequiredService<AppointmentService>()
                 .CancelAsync(new CancelAppointment(appointmentId, CancellationReason.Sick));
@@ -54,9 +51,9 @@ public sealed class CalendarAcrossNodesTests(BrowserFixture browser) : IClassFix
     /// <summary>The next booked appointment at least two hours away, and its day in the clinic's time zone.</summary>
     private async Task<(int Id, DateOnly Day)> UpcomingAppointmentAsync()
     {
-        await using var db = await nodeA.CreateDbContextAsync();
+        await using var db = await NodeA.CreateDbContextAsync();
         var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync();
-        var after = nodeA.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(2);
+        var after = NodeA.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(2);
         var appointment = await db.Set<Appointment>().AsNoTracking()
             .Where(a => a.Status == AppointmentStatus.Booked && a.StartUtc > after)
             .OrderBy(a => a.StartUtc)

@@ -13,30 +13,27 @@ public sealed class SignalsBetweenNodesTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private readonly ClinicAppFactory nodeA = ClinicAppFactory.On(DatabaseProvider.PostgreSql);
-    private ClinicAppFactory nodeB = null!;
+    private readonly TwoNodes nodes = new(DatabaseProvider.PostgreSql);
+
+    private ClinicAppFactory NodeA => nodes.A;
+
+    private ClinicAppFactory NodeB => nodes.B;
 
     public async Task InitializeAsync()
     {
-        nodeA.StartServer();
-        nodeB = ClinicAppFactory.On(DatabaseProvider.PostgreSql).With("ConnectionStrings:Clinic", nodeA.ConnectionString);
-        nodeB.StartServer();
-        await ListeningAsync(nodeA);
-        await ListeningAsync(nodeB);
+        nodes.Start();
+        await ListeningAsync(NodeA);
+        await ListeningAsync(NodeB);
     }
 
-    public async Task DisposeAsync()
-    {
-        await nodeB.DisposeAsync();
-        await nodeA.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await nodes.DisposeAsync();
 
     [Fact]
     public async Task A_cancellation_on_node_A_reaches_a_calendar_open_on_node_B()
     {
-        var appointmentId = await nodeA.NextBookedAppointmentIdAsync(DemoSignIns.Practitioner.Email);
+        var appointmentId = await NodeA.NextBookedAppointmentIdAsync(DemoSignIns.Practitioner.Email);
         var seenOnB = new TaskCompletionSource<CalendarChange>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = nodeB.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
+        using var subscription = NodeB.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
         {
             if (change.AppointmentId == appointmentId)
             {
@@ -46,7 +43,7 @@ public sealed class SignalsBetweenNodesTests : IAsyncLifetime
             return Task.CompletedTask;
         });
 
-        await using (var scope = await nodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
+        await using (var scope = await NodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
         {
             var cancelled = await scope.ServiceProvider.GetRequiredService<AppointmentService>()
                 .CancelAsync(new CancelAppointment(appointmentId, CancellationReason.Sick));
@@ -61,10 +58,10 @@ public sealed class SignalsBetweenNodesTests : IAsyncLifetime
     [Fact]
     public async Task A_change_on_node_A_reaches_node_A_views_once_not_again_through_the_database()
     {
-        var appointmentId = await nodeA.NextBookedAppointmentIdAsync(DemoSignIns.SecondPractitioner.Email);
+        var appointmentId = await NodeA.NextBookedAppointmentIdAsync(DemoSignIns.SecondPractitioner.Email);
         var seenOnA = 0;
         var seenOnB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onA = nodeA.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
+        using var onA = NodeA.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
         {
             if (change.AppointmentId == appointmentId)
             {
@@ -73,7 +70,7 @@ public sealed class SignalsBetweenNodesTests : IAsyncLifetime
 
             return Task.CompletedTask;
         });
-        using var onB = nodeB.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
+        using var onB = NodeB.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
         {
             if (change.AppointmentId == appointmentId)
             {
@@ -83,10 +80,10 @@ public sealed class SignalsBetweenNodesTests : IAsyncLifetime
             return Task.CompletedTask;
         });
 
-        var signalsA = nodeA.Services.GetRequiredService<PostgreSqlSignals>();
+        var signalsA = NodeA.Services.GetRequiredService<PostgreSqlSignals>();
         var heardBefore = signalsA.Heard;
 
-        await using (var scope = await nodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
+        await using (var scope = await NodeA.ScopeForAsync(DemoSignIns.Receptionist.Email))
         {
             Assert.True((await scope.ServiceProvider.GetRequiredService<AppointmentService>()
                 .CancelAsync(new CancelAppointment(appointmentId, CancellationReason.Work))).Succeeded);
@@ -108,7 +105,7 @@ public sealed class SignalsBetweenNodesTests : IAsyncLifetime
     [Fact]
     public async Task Healthz_reports_the_listener_of_each_node()
     {
-        foreach (var node in new[] { nodeA, nodeB })
+        foreach (var node in new[] { NodeA, NodeB })
         {
             using var http = new HttpClient { BaseAddress = node.ServerAddress };
             using var health = JsonDocument.Parse(await http.GetStringAsync("/healthz"));
