@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Hosting;
 using MudBlazor.Services;
 
 namespace ClinicBlazor.Components;
@@ -31,7 +32,7 @@ public static class ShellExtensions
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode();
+            .AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = SecurityHeaders.FrameAncestors);
         return app;
     }
 }

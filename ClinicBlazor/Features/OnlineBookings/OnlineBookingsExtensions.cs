@@ -1,6 +1,4 @@
-using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ClinicBlazor.Features.OnlineBookings;
 
@@ -11,9 +9,6 @@ public sealed class OnlineBookingOptions
     public int PermitLimit { get; set; } = 60;
 
     public int WindowSeconds { get; set; } = 60;
-
-    /// <summary>Reverse proxies whose X-Forwarded-For is believed (IP addresses). None by default.</summary>
-    public List<string> TrustedProxies { get; set; } = [];
 }
 
 public static class OnlineBookingsExtensions
@@ -30,23 +25,6 @@ public static class OnlineBookingsExtensions
         }
 
         builder.Services.AddScoped<OnlineBookingService>();
-
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the proxies named in configuration are believed; anyone else's header is ignored.
-            forwarded.KnownProxies.Clear();
-            forwarded.KnownIPNetworks.Clear();
-            foreach (var proxy in options.TrustedProxies)
-            {
-                if (!IPAddress.TryParse(proxy, out var address))
-                {
-                    throw new InvalidOperationException($"OnlineBookings:TrustedProxies has '{proxy}', which is not an IP address.");
-                }
-
-                forwarded.KnownProxies.Add(address);
-            }
-        });
 
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -76,10 +54,9 @@ public static class OnlineBookingsExtensions
         return builder;
     }
 
-    /// <summary>Client addresses from trusted proxies, the public pages' rate limit and privacy headers.</summary>
+    /// <summary>The public pages' rate limit (per client address, see UseClinicHosting) and privacy headers.</summary>
     public static WebApplication UseOnlineBookings(this WebApplication app)
     {
-        app.UseForwardedHeaders();
         app.Use(async (context, next) =>
         {
             if (IsPublicBookingPath(context.Request.Path))
