@@ -1,4 +1,5 @@
 using ClinicBlazor.Features.Hosting;
+using ClinicBlazor.Features.Identity;
 using MudBlazor.Services;
 
 namespace ClinicBlazor.Components;
@@ -23,6 +24,7 @@ public static class ShellExtensions
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
+        app.UseMustChangePassword();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

@@ -168,6 +168,34 @@ namespace ClinicBlazor.Data.Migrations
                     b.ToTable("AuditEntry");
                 });
 
+            modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("StaffSessions", (string)null);
+                });
+
             modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffUser", b =>
                 {
                     b.Property<string>("Id")
@@ -951,6 +979,15 @@ namespace ClinicBlazor.Data.Migrations
                     b.Navigation("Patient");
 
                     b.Navigation("Practitioner");
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>
+                {
+                    b.HasOne("ClinicBlazor.Features.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ClinicBlazor.Features.Notifications.CancellationNotice", b =>

@@ -41,7 +41,8 @@ public static class OnlineBookingsExtensions
             {
                 var response = rejected.HttpContext.Response;
                 response.ContentType = "text/html; charset=utf-8";
-                response.Headers.RetryAfter = options.WindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : options.WindowSeconds;
+                response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await response.WriteAsync(
                     "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Please wait a moment</title>"
                     + "<link rel=\"stylesheet\" href=\"/css/clinic.css\"></head><body><div class=\"public-shell\"><main class=\"public-card\">"
