@@ -41,6 +41,9 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
 
     public string DataDirectory => directory;
 
+    /// <summary>Development unless a test needs Production's behaviour (then also set App:PublicBaseUrl).</summary>
+    public string EnvironmentName { get; init; } = "Development";
+
     /// <summary>When set (before the first use), the app reads the clock from here.</summary>
     public FakeTimeProvider? Clock { get; set; }
 
@@ -66,7 +69,7 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         foreach (var (key, value) in settings)
         {
             // UseSetting reaches the app's builder.Configuration before Program reads it.

@@ -241,9 +241,10 @@ public sealed class OnlineBookingTests : IAsyncLifetime
         return new FormUrlEncodedContent(values);
     }
 
-    // Blazor appends freshly encrypted component state to every response; the page itself is what must match.
+    // Blazor appends freshly encrypted component state to every response, and the import map carries
+    // the response's own CSP nonce; the page itself is what must match.
     private static string WithoutPerRequestState(string html) =>
-        System.Text.RegularExpressions.Regex.Replace(html, "<!--Blazor-Server-Component-State:[^>]*-->", "");
+        System.Text.RegularExpressions.Regex.Replace(html, "<!--Blazor-Server-Component-State:[^>]*-->| nonce=\"[^\"]*\"", "");
 
     private static async Task<byte[]> ReadSharedAsync(string path)
     {

@@ -50,7 +50,7 @@ public sealed class ClinicStartup(
                 "The database is empty and demo seeding is off: set Setup:AdminEmail and Setup:AdminPassword for the clinic's first admin, or set Demo:Seed=true for the demo clinic.");
         }
 
-        logger.LogInformation("Creating the first admin {Email}", email);
+        logger.LogInformation("Creating the clinic's first admin from Setup:AdminEmail");
         try
         {
             await DemoClinicSeeder.EnsureUserAsync(userManager, "Practice manager", email.Trim(), password, [Roles.Admin]);

@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Common;
 using System.Diagnostics;
 using System.Globalization;
 using ClinicBlazor.Data;
@@ -134,7 +135,7 @@ public sealed partial class NoticeDispatcher(
                         {
                             failure = exception;
                             notSent++;
-                            logger.LogWarning("Email {OutboxMessageId} to {To} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, claimed.Message.To, exception.Kind, exception.Message);
+                            logger.LogWarning("Email {OutboxMessageId} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, exception.Kind, LogRedaction.Redact(exception.Message));
                         }
 
                         followUps |= failure is null

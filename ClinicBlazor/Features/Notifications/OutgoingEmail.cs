@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Common;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Notifications.Email;
 using Microsoft.EntityFrameworkCore;
@@ -93,8 +94,8 @@ public sealed class OutgoingEmail(IDbContextFactory<ClinicDbContext> dbFactory, 
             var giveUpAtUtc = outbox.CreatedAtUtc.AddHours(options.Value.Retry.GiveUpAfterHours);
             var tryAgain = queued && exception.Kind != EmailFailureKind.Permanent && clock.GetUtcNow().UtcDateTime < giveUpAtUtc;
             outbox.State = tryAgain ? OutboxMessageState.Pending : OutboxMessageState.NotSent;
-            logger.LogWarning("{Kind} email {OutboxMessageId} to {To} was not sent ({Failure}){Next}: {Error}",
-                outbox.Kind, outbox.Id, outbox.To, exception.Kind, tryAgain ? "; the next run tries again" : "", exception.Message);
+            logger.LogWarning("{Kind} email {OutboxMessageId} was not sent ({Failure}){Next}: {Error}",
+                outbox.Kind, outbox.Id, exception.Kind, tryAgain ? "; the next run tries again" : "", LogRedaction.Redact(exception.Message));
         }
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
