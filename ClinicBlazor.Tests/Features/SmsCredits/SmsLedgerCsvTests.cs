@@ -32,14 +32,12 @@ public sealed class SmsLedgerCsvTests
     {
         var row = new SmsLedgerRow(1, DateTime.UtcNow, new DateTime(2026, 11, 24, 10, 30, 0), SmsCreditKind.TopUp, 50, 50, "Line one\r\nline \"two\", three", "Olivia Grant", null, null);
 
-        using var reader = new CsvHelper.CsvReader(new StringReader(SmsLedgerCsv.Write([row])), System.Globalization.CultureInfo.InvariantCulture);
-        reader.Read();
-        reader.ReadHeader();
-        reader.Read();
+        using var reader = CsvHelper.CsvReader.Create(new StringReader(SmsLedgerCsv.Write([row])), new CsvHelper.CsvReaderOptions(), false);
+        Assert.True(reader.Read());
 
-        Assert.Equal("Line one\r\nline \"two\", three", reader.GetField("Note"));
-        Assert.Equal("50", reader.GetField("Credits"));
-        Assert.Equal("", reader.GetField("Delivery"));
+        Assert.Equal("Line one\r\nline \"two\", three", reader.GetString("Note"));
+        Assert.Equal("50", reader.GetString("Credits"));
+        Assert.Equal("", reader.GetString("Delivery"));
     }
 
     [Fact]

@@ -168,6 +168,19 @@ namespace ClinicBlazor.Data.Migrations
                     b.ToTable("AuditEntry");
                 });
 
+            modelBuilder.Entity("ClinicBlazor.Features.Health.HealthProbe", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("HealthProbes", (string)null);
+                });
+
             modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>
                 {
                     b.Property<string>("Id")

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace ClinicBlazor.Features.SmsCredits;
 
@@ -15,23 +14,19 @@ public static class SmsLedgerCsv
     private static readonly string[] Header = ["Date", "Type", "Credits", "Balance after", "Note", "By", "Delivery", "Attempt"];
 
     // CsvHelper's own injection escaping looks at the first character only; ours is below.
-    private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
-    {
-        NewLine = "\r\n",
-        InjectionOptions = InjectionOptions.None,
-    };
+    private static readonly CsvWriterOptions Options = new() { Injection = CsvInjection.None };
 
     public static string Write(IEnumerable<SmsLedgerRow> rows)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, Configuration))
+        using (var csv = CsvWriter.Create(text, Options, leaveOpen: true))
         {
             foreach (var name in Header)
             {
                 WriteText(csv, name);
             }
 
-            csv.NextRecord();
+            csv.EndRecord();
             foreach (var row in rows)
             {
                 WriteText(csv, row.AtLocal.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
@@ -42,7 +37,7 @@ public static class SmsLedgerCsv
                 WriteText(csv, row.ActorName);
                 csv.WriteField(Number(row.DeliveryId));
                 csv.WriteField(Number(row.AttemptId));
-                csv.NextRecord();
+                csv.EndRecord();
             }
         }
 
@@ -63,12 +58,14 @@ public static class SmsLedgerCsv
     public static string Text(string? value)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, Configuration))
+        using (var csv = CsvWriter.Create(text, Options, leaveOpen: true))
         {
             WriteText(csv, value);
+            csv.Flush();
         }
 
-        return text.ToString();
+        // One field, without the record's line ending.
+        return text.ToString().TrimEnd('\r', '\n');
     }
 
     private static void WriteText(CsvWriter csv, string? value)
@@ -76,7 +73,7 @@ public static class SmsLedgerCsv
         var text = value ?? "";
         if (CouldBeFormula(text))
         {
-            csv.WriteField("'" + text, shouldQuote: true);
+            csv.WriteField("'" + text, CsvQuoting.Always);
         }
         else
         {

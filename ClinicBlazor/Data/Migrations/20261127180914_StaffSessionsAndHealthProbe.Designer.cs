@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ClinicBlazor.Data.Migrations
 {
     [DbContext(typeof(ClinicDbContext))]
-    [Migration("20261127172912_StaffSessions")]
-    partial class StaffSessions
+    [Migration("20261127180914_StaffSessionsAndHealthProbe")]
+    partial class StaffSessionsAndHealthProbe
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -169,6 +169,19 @@ namespace ClinicBlazor.Data.Migrations
                     b.HasIndex("AtUtc");
 
                     b.ToTable("AuditEntry");
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Health.HealthProbe", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("HealthProbes", (string)null);
                 });
 
             modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>

@@ -6,11 +6,23 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ClinicBlazor.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class StaffSessions : Migration
+    public partial class StaffSessionsAndHealthProbe : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "HealthProbes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    CheckedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HealthProbes", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "StaffSessions",
                 columns: table => new
@@ -41,6 +53,9 @@ namespace ClinicBlazor.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "HealthProbes");
+
             migrationBuilder.DropTable(
                 name: "StaffSessions");
         }
