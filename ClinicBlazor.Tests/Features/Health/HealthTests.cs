@@ -46,7 +46,7 @@ public sealed class HealthTests : IAsyncLifetime
         faults.ReadOnly = true;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var response = await anonymous.Http.GetAsync("/healthz");
-        var adminBody = await admin.Http.GetStringAsync("/healthz");
+        var adminBody = await (await admin.Http.GetAsync("/healthz")).Content.ReadAsStringAsync();
         faults.ReadOnly = false;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

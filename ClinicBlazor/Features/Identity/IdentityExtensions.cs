@@ -69,6 +69,10 @@ public static class IdentityExtensions
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+
+            // The sign-in page decides where to go after signing in (local, well-formed paths only);
+            // the cookie handler's own jump to ?ReturnUrl would put any text into a Location header.
+            cookie.Events.OnRedirectToReturnUrl = _ => Task.CompletedTask;
         });
 
         services.AddIdentityCore<StaffUser>(options =>

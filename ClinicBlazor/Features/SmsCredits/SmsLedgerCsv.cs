@@ -57,6 +57,11 @@ public static class SmsLedgerCsv
     /// <summary>One text cell as it appears in the file: neutralised if it could be a formula, quoted when needed.</summary>
     public static string Text(string? value)
     {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = CsvWriter.Create(text, Options, leaveOpen: true))
         {
