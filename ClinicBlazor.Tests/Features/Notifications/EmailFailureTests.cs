@@ -35,7 +35,7 @@ public sealed class EmailFailureTests : IAsyncLifetime
 
         await using (var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email))
         {
-            Assert.True((await scope.ServiceProvider.GetRequiredService<NoticeHistory>().ResendAsync(failed.Id)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<DeliveryResend>().ResendAsync(failed.Id)).Succeeded);
         }
 
         await app.DispatchAsync();

@@ -253,12 +253,12 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
 
         await using (var scope = await app.ScopeForAsync(Sam))
         {
-            await Assert.ThrowsAsync<ClinicAuthorizationException>(() => scope.ServiceProvider.GetRequiredService<NoticeHistory>().ResendAsync(failed.Id));
+            await Assert.ThrowsAsync<ClinicAuthorizationException>(() => scope.ServiceProvider.GetRequiredService<DeliveryResend>().ResendAsync(failed.Id));
         }
 
         await using (var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email))
         {
-            var history = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var history = scope.ServiceProvider.GetRequiredService<DeliveryResend>();
             var first = await history.ResendAsync(failed.Id);
             Assert.True(first.Succeeded, first.Error);
             Assert.Equal("It has already been resent.", (await history.ResendAsync(failed.Id)).Error);
@@ -407,7 +407,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var priya = await app.PractitionerAsync(Priya);
         await using (var scope = await app.ScopeForAsync(Priya))
         {
-            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var notices = scope.ServiceProvider.GetRequiredService<TestNotifications>();
             var sent = await notices.SendTestAsync(priya.UserId);
             Assert.True(sent.Succeeded, sent.Error);
             Assert.Contains("one SMS credit", sent.Value, StringComparison.Ordinal);
@@ -432,7 +432,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var priya = await app.PractitionerAsync(Priya);
         await using (var scope = await app.ScopeForAsync(Priya))
         {
-            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var notices = scope.ServiceProvider.GetRequiredService<TestNotifications>();
             var both = await notices.SendTestAsync(priya.UserId);
             Assert.True(both.Succeeded, both.Error);
             Assert.Contains($"Test email sent to {priya.NotificationEmail}.", both.Value, StringComparison.Ordinal);
