@@ -25,7 +25,8 @@ public static class NotificationsExtensions
         services.AddSingleton<NoticeSignal>();
         services.AddSingleton<NoticeDispatcher>();
         services.AddScoped<Sms.ISmsStatusSink, Sms.NoticeSmsStatusSink>();
-        services.AddSingleton<OutgoingEmail>();
+        services.AddSingleton<QueuedMessages>();
+        services.AddSingleton<PrivateLinks>();
         services.AddScoped<NoticeHistory>();
         services.AddScoped<DeliveryResend>();
         services.AddScoped<TestNotifications>();

@@ -38,6 +38,40 @@ public sealed class CancellationNotice
     public DateTime? ReinstatedAtUtc { get; set; }
 
     public List<NoticeDelivery> Deliveries { get; set; } = [];
+
+    /// <summary>A new delivery of this notice, Pending until <paramref name="dueUtc"/>.</summary>
+    public NoticeDelivery AddDelivery(NoticeChannel channel, DeliveryKind kind, DateTime nowUtc, DateTime dueUtc)
+    {
+        var delivery = new NoticeDelivery
+        {
+            Notice = this,
+            PractitionerId = PractitionerId,
+            Channel = channel,
+            Kind = kind,
+            State = DeliveryState.Pending,
+            CreatedAtUtc = nowUtc,
+            UpdatedAtUtc = nowUtc,
+            DueAtUtc = dueUtc,
+        };
+        Deliveries.Add(delivery);
+        return delivery;
+    }
+
+    /// <summary>
+    /// A cancellation that reached the provider after the appointment was reinstated gets a "back on"
+    /// follow-up on its channel, once. Returns whether one was added (it is due at once).
+    /// </summary>
+    public bool FollowUpIfReinstated(NoticeDelivery sent, DateTime nowUtc)
+    {
+        if (sent.Kind != DeliveryKind.Cancellation || ReinstatedAtUtc is null
+            || Deliveries.Any(d => d.Kind == DeliveryKind.Reinstatement && d.Channel == sent.Channel))
+        {
+            return false;
+        }
+
+        AddDelivery(sent.Channel, DeliveryKind.Reinstatement, nowUtc, nowUtc);
+        return true;
+    }
 }
 
 internal sealed class CancellationNoticeConfiguration : IEntityTypeConfiguration<CancellationNotice>

@@ -26,8 +26,8 @@ public sealed partial class NoticeDispatcher(
     IDbContextFactory<ClinicDbContext> dbFactory,
     IEmailSender sender,
     ISmsSender smsSender,
-    OutgoingEmail outgoingEmail,
-    IServiceScopeFactory scopes,
+    QueuedMessages queued,
+    SmsCreditLedger credits,
     IOptions<NotificationsOptions> options,
     NoticeLinks links,
     NoticeSignal signal,
@@ -45,10 +45,6 @@ public sealed partial class NoticeDispatcher(
     /// <summary>Log pages (4 KB) between checkpoints while a run drains email (SQLite's default is 1,000).</summary>
     internal const int RunCheckpointPages = 10_000;
 
-    public const string WaitingForEmailSettings = "waiting for the email settings to be fixed";
-
-    public const string WaitingForSmsSettings = "waiting for the SMS settings to be fixed";
-
     // The Quartz job runs one at a time; tests and the job may still call in together.
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -62,8 +58,10 @@ public sealed partial class NoticeDispatcher(
         {
             // SMS first: a delivery skipped for want of credits falls back to an email that goes in this same run.
             var (smsSent, smsNotSent, smsFollowUps) = await DispatchSmsAsync(nowUtc, cancellationToken);
-            // Emails queued in the outbox by a charge (the low-balance alert to admins) go in this run too.
-            await outgoingEmail.SendQueuedAsync(cancellationToken);
+            // One SMTP session for the run: queued messages (a low-balance alert a charge just queued
+            // among them), then the notices' emails.
+            await using var session = await sender.OpenSessionAsync(cancellationToken);
+            await queued.SendDueAsync(session, nowUtc, null, cancellationToken);
             var batches = await FindDueAsync(nowUtc, cancellationToken);
             if (batches.Count == 0)
             {
@@ -90,7 +88,6 @@ public sealed partial class NoticeDispatcher(
             await using var runDb = await dbFactory.CreateDbContextAsync(cancellationToken);
             await runDb.Database.OpenConnectionAsync(cancellationToken);
             using var sentOutcome = new SentOutcome(runDb);
-            await using var session = await sender.OpenSessionAsync(cancellationToken);
 
             // A drain commits a few pages per email; SQLite's default checkpoints the log every 1,000 pages
             // (every ~140 emails here), copying again the pages consecutive emails share and syncing the
@@ -163,6 +160,28 @@ public sealed partial class NoticeDispatcher(
     }
 
     /// <summary>
+    /// Sends these queued messages now, outside the periodic run (My Info's Send test notification
+    /// waits for its outcome). Claims keep it safe beside a run; what fails waits for the next run.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxMessage>> SendQueuedNowAsync(IReadOnlyCollection<int> outboxMessageIds, DateTime nowUtc, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<OutboxMessage> done;
+        await using (var session = await sender.OpenSessionAsync(cancellationToken))
+        {
+            done = await queued.SendDueAsync(session, nowUtc, outboxMessageIds, cancellationToken);
+        }
+
+        // A retry to come, or an alert a charge queued: the next run is asked for after the commits.
+        await ScheduleNextRunAsync(nowUtc, cancellationToken);
+        if (done.Any(m => m.Channel == NoticeChannel.Sms))
+        {
+            await signal.DeliveriesDueAsync(nowUtc);
+        }
+
+        return done;
+    }
+
+    /// <summary>
     /// The next run is set for the next batch time or retry: one signal per cancellation only
     /// schedules the earliest, and waiting for the 30-second sweep instead would add up to 30 s to
     /// every later practitioner's batch and every retry (with Twilio's 429s, to the whole backlog).
@@ -176,6 +195,11 @@ public sealed partial class NoticeDispatcher(
         var nextBatch = await db.Set<NoticeDelivery>()
             .Where(d => d.State == DeliveryState.Pending && d.DueAtUtc > nowUtc)
             .MinAsync(d => (DateTime?)d.DueAtUtc, cancellationToken);
+        if (await QueuedMessages.NextRetryAsync(db, nowUtc, cancellationToken) is { } queuedRetry && (nextRetry is null || queuedRetry < nextRetry))
+        {
+            nextRetry = queuedRetry;
+        }
+
         if ((nextRetry, nextBatch) switch
             {
                 ({ } retry, { } batch) => retry < batch ? retry : batch,
@@ -273,7 +297,7 @@ public sealed partial class NoticeDispatcher(
         // The outbox rows have their ids: every claimed delivery becomes Sending under the lease, with
         // an attempt in its email, in one command (nothing on the run's context is change-tracked).
         const string sql = """
-            UPDATE NoticeDelivery SET State = 'Sending', LeaseUntilUtc = {1}, NextAttemptAtUtc = NULL, AttemptCount = AttemptCount + 1, UpdatedAtUtc = {0}
+            UPDATE NoticeDelivery SET State = 'Sending', LeaseUntilUtc = {1}, NextAttemptAtUtc = NULL, WaitingFor = NULL, AttemptCount = AttemptCount + 1, UpdatedAtUtc = {0}
             WHERE Id IN (SELECT json_extract(value, '$[0]') FROM json_each({2}));
             INSERT INTO DeliveryAttempt (DeliveryId, StartedAtUtc, Outcome, OutboxMessageId, Charged)
             SELECT json_extract(value, '$[0]'), {0}, 'InProgress', json_extract(value, '$[1]'), 0 FROM json_each({2});
@@ -286,7 +310,7 @@ public sealed partial class NoticeDispatcher(
     }
 
     /// <summary>
-    /// The chunk's Outbox rows (as <see cref="OutgoingEmail.NewRow"/> makes them, in Sending), one
+    /// The chunk's Outbox rows (as <see cref="OutboxQueue.NewRow"/> makes them, in Sending), one
     /// prepared INSERT bound per row: EF's change tracking of 50 new rows with their bodies cost
     /// more than the rest of the claim together.
     /// </summary>
@@ -343,7 +367,7 @@ public sealed partial class NoticeDispatcher(
     private sealed class SentOutcome : IDisposable
     {
         private const string Sql = """
-            UPDATE NoticeDelivery SET State = 'Sent', SentAtUtc = $now, ProviderId = $provider, Reason = NULL, LeaseUntilUtc = NULL, UpdatedAtUtc = $now
+            UPDATE NoticeDelivery SET State = 'Sent', SentAtUtc = $now, ProviderId = $provider, Reason = NULL, WaitingFor = NULL, LeaseUntilUtc = NULL, UpdatedAtUtc = $now
             WHERE Id IN (SELECT value FROM json_each($ids))
               AND NOT (Kind = 'Cancellation' AND EXISTS (SELECT 1 FROM CancellationNotice n WHERE n.Id = NoticeDelivery.NoticeId AND n.ReinstatedAtUtc IS NOT NULL));
             UPDATE DeliveryAttempt SET Outcome = 'Sent', FinishedAtUtc = $now, ProviderId = $provider, Error = NULL WHERE OutboxMessageId = $outbox;
@@ -419,26 +443,14 @@ public sealed partial class NoticeDispatcher(
             attempt.FinishedAtUtc = nowUtc;
             attempt.ProviderId = providerId;
             attempt.Error = failure?.Message;
-            delivery.LeaseUntilUtc = null;
-            delivery.UpdatedAtUtc = nowUtc;
             var notice = delivery.Notice!;
 
             if (failure is null)
             {
-                attempt.Outcome = AttemptOutcome.Sent;
-                delivery.State = DeliveryState.Sent;
-                delivery.SentAtUtc = nowUtc;
-                delivery.ProviderId = providerId;
-                delivery.Reason = null;
-
                 // Reinstated while it was on its way: it reached the mailbox, so say it is back on.
-                if (delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null
-                    && !notice.Deliveries.Any(d => d.Kind == DeliveryKind.Reinstatement && d.Channel == delivery.Channel))
-                {
-                    notice.Deliveries.Add(CancellationNotices.NewDelivery(notice, delivery.Channel, DeliveryKind.Reinstatement, nowUtc, nowUtc));
-                    followUp = true;
-                }
-
+                attempt.Outcome = AttemptOutcome.Sent;
+                delivery.MarkSent(nowUtc, providerId!);
+                followUp |= notice.FollowUpIfReinstated(delivery, nowUtc);
                 continue;
             }
 
@@ -448,32 +460,11 @@ public sealed partial class NoticeDispatcher(
                 EmailFailureKind.Configuration => AttemptOutcome.Configuration,
                 _ => AttemptOutcome.Transient,
             };
-
-            if (delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null)
-            {
-                delivery.State = DeliveryState.Dropped;
-                delivery.Reason = "the cancellation was undone before it was sent";
-                continue;
-            }
-
-            if (failure.Kind == EmailFailureKind.Permanent)
-            {
-                delivery.State = DeliveryState.Failed;
-                delivery.Reason = failure.Message;
-                continue;
-            }
-
-            var delay = Backoff(retry.FirstDelaySeconds, delivery.AttemptCount);
-            if (nowUtc + delay > delivery.CreatedAtUtc.AddHours(retry.GiveUpAfterHours))
-            {
-                delivery.State = DeliveryState.Failed;
-                delivery.Reason = retry.GiveUpAfterHours == 24 ? "gave up after a day" : $"gave up after {retry.GiveUpAfterHours} hours";
-                continue;
-            }
-
-            delivery.State = DeliveryState.Retrying;
-            delivery.NextAttemptAtUtc = nowUtc + delay;
-            delivery.Reason = failure.Kind == EmailFailureKind.Configuration ? WaitingForEmailSettings : failure.Message;
+            _ = (notice.ReinstatedAtUtc is not null && delivery.Drop(nowUtc))
+                || (failure.Kind == EmailFailureKind.Permanent
+                    ? delivery.Fail(nowUtc, failure.Message)
+                    : delivery.RetryLater(nowUtc, Backoff(retry.FirstDelaySeconds, delivery.AttemptCount), retry.GiveUpAfterHours, failure.Message,
+                        failure.Kind == EmailFailureKind.Configuration ? HoldCode.EmailSettings : null));
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -46,9 +46,7 @@ public sealed class DeliveryResend(
             }
 
             // A resend is a new delivery: an SMS is charged again when it is handed to Twilio.
-            var resend = CancellationNotices.NewDelivery(failed.Notice!, failed.Channel, failed.Kind, now, now);
-            resend.ResendOfDeliveryId = failed.Id;
-            db.Add(resend);
+            failed.Notice!.AddDelivery(failed.Channel, failed.Kind, now, now).ResendOfDeliveryId = failed.Id;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

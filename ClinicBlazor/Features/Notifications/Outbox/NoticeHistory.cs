@@ -97,7 +97,7 @@ public sealed class NoticeHistory(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.Reason == NoticeDispatcher.WaitingForEmailSettings, cancellationToken);
+        var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.WaitingFor == HoldCode.EmailSettings, cancellationToken);
         return held == 0 ? null : $"Email is not going out: the mail server refused the app's sign-in. {held} notice(s) are waiting for the email settings (Notifications:Email:Smtp) to be fixed.";
     }
 
@@ -111,7 +111,7 @@ public sealed class NoticeHistory(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.Reason == NoticeDispatcher.WaitingForSmsSettings, cancellationToken);
+        var held = await db.Set<NoticeDelivery>().CountAsync(d => d.State == DeliveryState.Retrying && d.WaitingFor == HoldCode.SmsSettings, cancellationToken);
         return held == 0 ? null : $"SMS is not going out: Twilio refused the clinic's account or settings. {held} SMS notice(s) are waiting for the SMS settings (Notifications:Sms:Twilio) to be fixed; their credits were refunded.";
     }
 
@@ -148,7 +148,7 @@ public sealed class NoticeHistory(
             n.SuppressionReason,
             n.ReinstatedAtUtc is not null,
             n.Deliveries.OrderBy(d => d.Id).Select(d => new DeliverySummary(
-                d.Id, d.Channel, d.Kind, d.State, d.Reason,
+                d.Id, d.Channel, d.Kind, d.State, d.WaitingFor is { } held ? held.Sentence() : d.Reason,
                 d.State is DeliveryState.Sent or DeliveryState.Delivered ? Local(d.SentAtUtc) : null,
                 d.AttemptCount,
                 Local(d.NextAttemptAtUtc),

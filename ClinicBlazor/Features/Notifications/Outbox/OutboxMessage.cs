@@ -10,7 +10,7 @@ public enum OutboxMessageState
     Sent = 1,
     NotSent = 2,
 
-    /// <summary>Written in another transaction (the low-balance alert); the next dispatcher run sends it.</summary>
+    /// <summary>Written, composed, in the transaction that caused it (a confirmation, a test, an alert); the dispatcher sends it, and a failed try waits here for the next.</summary>
     Pending = 3,
 }
 
@@ -32,8 +32,70 @@ public sealed class OutboxMessage
     public string? ProviderId { get; set; }
     public string? Error { get; set; }
 
-    /// <summary>The practitioner it was for, when it was a notice (filters on the Outbox page).</summary>
+    /// <summary>The practitioner it was for, when it was a notice or a test (filters on the Outbox page).</summary>
     public int? PractitionerId { get; set; }
+
+    /// <summary>For a queued message: tries so far, when the next may go, and how long a claimed one stays its claimer's.</summary>
+    public int AttemptCount { get; set; }
+
+    public DateTime? NextAttemptAtUtc { get; set; }
+    public DateTime? LeaseUntilUtc { get; set; }
+
+    /// <summary>
+    /// A private link the message carries, encrypted with Data Protection: the stored bodies show
+    /// <see cref="MaskedLink"/> in its place, the sender puts it back, and it is deleted once the
+    /// message is final (sent or not sent).
+    /// </summary>
+    public string? ProtectedLink { get; set; }
+
+    /// <summary>What the Outbox shows instead of a private link.</summary>
+    public const string MaskedLink = "[private link, not kept]";
+
+    /// <summary>A queued message the dispatcher may take now: Pending and due, or Sending with its lease run out.</summary>
+    public bool IsDue(DateTime nowUtc) => State switch
+    {
+        OutboxMessageState.Pending => NextAttemptAtUtc is null || NextAttemptAtUtc <= nowUtc,
+        OutboxMessageState.Sending => LeaseUntilUtc <= nowUtc,
+        _ => false,
+    };
+
+    /// <summary>The message as it goes out: the private link back in place of the mask.</summary>
+    public Email.EmailMessage ToEmail(string? link) => link is null
+        ? new(To, Subject, TextBody, HtmlBody)
+        : new(To, Subject, TextBody.Replace(MaskedLink, link, StringComparison.Ordinal), HtmlBody?.Replace(System.Net.WebUtility.HtmlEncode(MaskedLink), System.Net.WebUtility.HtmlEncode(link), StringComparison.Ordinal));
+
+    /// <summary>The provider took it.</summary>
+    public void MarkSent(DateTime nowUtc, string? providerId)
+    {
+        State = OutboxMessageState.Sent;
+        SentAtUtc = nowUtc;
+        ProviderId = providerId;
+        Error = null;
+        Finish();
+    }
+
+    /// <summary>Not sent this time: Pending for another try after <paramref name="delay"/>, or NotSent for good when it may not be retried or the give-up time has come.</summary>
+    public void NotSent(DateTime nowUtc, string error, bool mayRetry, TimeSpan delay, int giveUpAfterHours)
+    {
+        Error = error;
+        if (mayRetry && nowUtc + delay <= CreatedAtUtc.AddHours(giveUpAfterHours))
+        {
+            State = OutboxMessageState.Pending;
+            NextAttemptAtUtc = nowUtc + delay;
+            LeaseUntilUtc = null;
+            return;
+        }
+
+        State = OutboxMessageState.NotSent;
+        Finish();
+    }
+
+    private void Finish()
+    {
+        NextAttemptAtUtc = null;
+        LeaseUntilUtc = null;
+        ProtectedLink = null;
+    }
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
@@ -47,6 +109,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Subject).HasMaxLength(300);
         builder.Property(m => m.ProviderId).HasMaxLength(200);
         builder.Property(m => m.Error).HasMaxLength(1000);
+        builder.Property(m => m.ProtectedLink).HasMaxLength(2000);
         builder.HasIndex(m => m.CreatedAtUtc);
+        builder.HasIndex(m => m.State);
     }
 }

@@ -2,135 +2,107 @@ using ClinicBlazor.Data;
 using ClinicBlazor.Features.Common;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Notifications;
 
-/// <summary>My Info's Send test notification: by the saved method, to the saved address.</summary>
+/// <summary>
+/// My Info's Send test notification: by the saved method, to the saved address, as ordinary
+/// outbox messages (on the Outbox page, retried like any other). The dispatcher sends them at once
+/// so that My Info can say how it went; one that fails waits for the dispatcher's next try.
+/// </summary>
 public sealed class TestNotifications(
     IDbContextFactory<ClinicDbContext> dbFactory,
     ClinicAuthorization authorization,
     ClinicDirectory clinicDirectory,
-    OutgoingEmail outgoingEmail,
-    TimeProvider clock,
-    Sms.ISmsSender smsSender,
-    SmsCredits.SmsCreditService credits)
+    NoticeDispatcher dispatcher,
+    TimeProvider clock)
 {
-    /// <summary>Sends a test by the saved method to the saved address (My Info's Send test notification).</summary>
+    public const string Kind = "Test notification";
+
+    /// <summary>At most one test a minute per practitioner.</summary>
+    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>At most this many test SMS per practitioner in 24 hours (each costs the clinic a credit).</summary>
+    public const int MaxTestSmsPerDay = 5;
+
     public async Task<Result<string>> SendTestAsync(string userId, CancellationToken cancellationToken = default)
     {
         await NoticeHistory.RequireOwnOrAdminAsync(authorization, userId);
-        Practitioner? practitioner;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            practitioner = await db.Set<Practitioner>().AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken);
-        }
-
-        if (practitioner is null)
-        {
-            return Result.Fail("Only practitioners receive cancellation notices.");
-        }
-
-        if (practitioner.NotificationMethod == NotificationMethod.Off)
-        {
-            return Result.Fail("Choose a notification method and save it first.", nameof(Practitioner.NotificationMethod));
-        }
-
-        // By every channel of the method: "SMS and email" tests both, each saying how it went.
         var clinic = await clinicDirectory.GetAsync(cancellationToken);
-        var outcomes = new List<Result<string>>();
-        if (practitioner.NotificationMethod.UsesEmail())
-        {
-            outcomes.Add(await SendTestEmailAsync(practitioner, clinic, cancellationToken));
-        }
-
-        if (practitioner.NotificationMethod.UsesSms())
-        {
-            outcomes.Add(await SendTestSmsAsync(practitioner, clinic, cancellationToken));
-        }
-
-        var said = string.Join(" ", outcomes.Select(o => o.Succeeded ? o.Value : o.Error));
-        return outcomes.TrueForAll(o => o.Succeeded) ? Result<string>.Ok(said) : Result.Fail(said);
-    }
-
-    private async Task<Result<string>> SendTestEmailAsync(Practitioner practitioner, Clinic clinic, CancellationToken cancellationToken)
-    {
-        var sent = await outgoingEmail.SendNowAsync(NoticeMessages.Test(practitioner.NotificationEmail, practitioner.DisplayName, clinic), "Test notification", practitioner.Id, cancellationToken: cancellationToken);
-        return sent.State == OutboxMessageState.Sent
-            ? Result<string>.Ok($"Test email sent to {practitioner.NotificationEmail}.")
-            : Result.Fail($"The test email was not sent: {sent.Error}");
-    }
-
-    /// <summary>
-    /// A test SMS costs one credit, charged like a notice's (in the transaction that records it as
-    /// Sending, refunded if Twilio definitely refused it). The ledger row has no delivery (id 0) and
-    /// the outbox message's id as its attempt. My Info says it costs a credit before calling this.
-    /// </summary>
-    private async Task<Result<string>> SendTestSmsAsync(Practitioner practitioner, Clinic clinic, CancellationToken cancellationToken)
-    {
-        if (practitioner.MobileE164.Length == 0)
-        {
-            return Result.Fail("Enter your mobile number and save it first.");
-        }
-
         var now = clock.GetUtcNow().UtcDateTime;
-        var body = Sms.SmsText.Test(clinic.Name, Sms.DeliveryReference.New());
-        int outboxId;
+        var refusals = new List<string>();
+        List<int> queued;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
+            // One write transaction: two clicks at once cannot both pass the limits.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var outbox = new OutboxMessage
+            var practitioner = await db.Set<Practitioner>().AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+            if (practitioner is null)
             {
-                CreatedAtUtc = now,
-                Kind = "Test notification",
-                Channel = NoticeChannel.Sms,
-                To = practitioner.MobileE164,
-                Subject = "Test SMS",
-                TextBody = body,
-                State = OutboxMessageState.Sending,
-                PractitionerId = practitioner.Id,
-            };
-            db.Add(outbox);
-            await db.SaveChangesAsync(cancellationToken);
-            if (!await credits.TryChargeAsync(db, 0, outbox.Id, $"Test SMS to {practitioner.MobileE164}", cancellationToken))
-            {
-                return Result.Fail("The clinic has no SMS credits left: ask an admin to top up.");
+                return Result.Fail("Only practitioners receive cancellation notices.");
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            outboxId = outbox.Id;
-        }
-
-        var result = await smsSender.SendAsync(new Sms.SmsMessage(practitioner.MobileE164, body), cancellationToken);
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var outbox = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == outboxId, cancellationToken);
-            switch (result)
+            if (practitioner.NotificationMethod == NotificationMethod.Off)
             {
-                case Sms.SmsAccepted accepted:
-                    outbox.State = OutboxMessageState.Sent;
-                    outbox.SentAtUtc = now;
-                    outbox.ProviderId = accepted.Sid;
-                    break;
-                case Sms.SmsAmbiguous ambiguous:
-                    // It may have gone: the credit stays spent.
-                    outbox.State = OutboxMessageState.NotSent;
-                    outbox.Error = ambiguous.Reason;
-                    break;
-                default:
-                    outbox.State = OutboxMessageState.NotSent;
-                    outbox.Error = result.ToString();
-                    await credits.RefundAsync(db, 0, outboxId, "test SMS not sent", cancellationToken);
-                    break;
+                return Result.Fail("Choose a notification method and save it first.", nameof(Practitioner.NotificationMethod));
+            }
+
+            var tests = db.Set<OutboxMessage>().Where(m => m.Kind == Kind && m.PractitionerId == practitioner.Id);
+            if (await tests.AnyAsync(m => m.CreatedAtUtc > now - MinimumInterval, cancellationToken))
+            {
+                return Result.Fail("A test notification went less than a minute ago: wait a minute, then send another.");
+            }
+
+            // By every channel of the method: "SMS and email" tests both, each saying how it went.
+            if (practitioner.NotificationMethod.UsesEmail())
+            {
+                OutboxQueue.Email(db, NoticeMessages.Test(practitioner.NotificationEmail, practitioner.DisplayName, clinic), Kind, practitioner.Id, now);
+            }
+
+            if (practitioner.NotificationMethod.UsesSms())
+            {
+                var smsToday = await tests.CountAsync(m => m.Channel == NoticeChannel.Sms && m.CreatedAtUtc > now.AddDays(-1), cancellationToken);
+                if (practitioner.MobileE164.Length == 0)
+                {
+                    refusals.Add("Enter your mobile number and save it first.");
+                }
+                else if (smsToday >= MaxTestSmsPerDay)
+                {
+                    refusals.Add($"No test SMS: {MaxTestSmsPerDay} were sent in the last 24 hours, the most allowed (each costs the clinic a credit). Try again tomorrow.");
+                }
+                else if (await SmsCreditLedger.BalanceAsync(db, cancellationToken) == 0)
+                {
+                    refusals.Add("The clinic has no SMS credits left: ask an admin to top up.");
+                }
+                else
+                {
+                    OutboxQueue.Sms(db, practitioner.MobileE164, Sms.SmsText.Test(clinic.Name, Sms.DeliveryReference.New()), Kind, practitioner.Id, now);
+                }
             }
 
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return outbox.State == OutboxMessageState.Sent
-                ? Result<string>.Ok($"Test SMS sent to {practitioner.MobileE164} (one SMS credit).")
-                : Result.Fail($"The test SMS may not have been sent: {outbox.Error}");
+            queued = db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity.Id).ToList();
         }
+
+        var sent = queued.Count == 0 ? [] : await dispatcher.SendQueuedNowAsync(queued, now, cancellationToken);
+        var said = sent.OrderBy(m => m.Channel).Select(Describe).Concat(refusals).ToList();
+        return refusals.Count == 0 && sent.All(m => m.State == OutboxMessageState.Sent)
+            ? Result<string>.Ok(string.Join(" ", said))
+            : Result.Fail(string.Join(" ", said));
     }
+
+    private static string Describe(OutboxMessage message) => (message.Channel, message.State) switch
+    {
+        (NoticeChannel.Email, OutboxMessageState.Sent) => $"Test email sent to {message.To}.",
+        (NoticeChannel.Sms, OutboxMessageState.Sent) => $"Test SMS sent to {message.To} (one SMS credit).",
+        (NoticeChannel.Email, OutboxMessageState.Pending) => $"The test email could not be sent yet ({message.Error}): it is tried again shortly, and shows in the Outbox.",
+        (NoticeChannel.Sms, OutboxMessageState.Pending) => $"The test SMS could not be sent yet ({message.Error}): it is tried again shortly; its credit was given back.",
+        (NoticeChannel.Email, _) => $"The test email was not sent: {message.Error}",
+        (_, _) when message.Error == QueuedMessages.NoSmsCredits => "The clinic has no SMS credits left: ask an admin to top up.",
+        (_, _) => $"The test SMS may not have been sent: {message.Error}",
+    };
 }
