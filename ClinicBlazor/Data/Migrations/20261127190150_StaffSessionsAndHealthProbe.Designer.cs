@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ClinicBlazor.Data.Migrations
 {
     [DbContext(typeof(ClinicDbContext))]
-    [Migration("20261127180914_StaffSessionsAndHealthProbe")]
+    [Migration("20261127190150_StaffSessionsAndHealthProbe")]
     partial class StaffSessionsAndHealthProbe
     {
         /// <inheritdoc />
@@ -471,6 +471,10 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NoticeId");
@@ -488,6 +492,9 @@ namespace ClinicBlazor.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AttemptCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Channel")
@@ -510,8 +517,18 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("PractitionerId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedLink")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ProviderId")
                         .HasMaxLength(200)
@@ -542,6 +559,8 @@ namespace ClinicBlazor.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("State");
 
                     b.ToTable("OutboxMessage");
                 });
@@ -719,11 +738,16 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("OutboxMessageId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AtUtc");
 
                     b.HasIndex("AttemptId");
+
+                    b.HasIndex("OutboxMessageId");
 
                     b.ToTable("SmsCreditLedger", (string)null);
                 });
