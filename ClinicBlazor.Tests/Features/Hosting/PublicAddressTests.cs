@@ -46,10 +46,6 @@ public sealed partial class PublicAddressTests
         Assert.Contains("You're booked", confirmation, StringComparison.Ordinal);
         Assert.Contains($"{ownAddress}/booking/", confirmation, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", confirmation, StringComparison.Ordinal);
-        var message = await MimeKit.MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(Path.Combine(app.DataDirectory, "outbox"), "*.eml")));
-        var email = message.TextBody + message.HtmlBody;
-        Assert.Contains($"{ownAddress}/booking/", email, StringComparison.Ordinal);
-        Assert.DoesNotContain("evil.example", email, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -97,8 +97,8 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
         ["NoticeHistory.GetOutboxNoticesAsync(OutboxFilter)"] = Access.Admin,
         ["NoticeHistory.GetOutgoingMessagesAsync(OutboxFilter)"] = Access.Admin,
         ["NoticeHistory.GetPractitionersAsync()"] = Access.Admin,
-        ["NoticeHistory.ResendAsync(Int32)"] = Access.Admin,
-        ["NoticeHistory.SendTestAsync(String)"] = Access.OwnOrAdmin,
+        ["DeliveryResend.ResendAsync(Int32)"] = Access.Admin,
+        ["TestNotifications.SendTestAsync(String)"] = Access.OwnOrAdmin,
         ["NoticeHistory.GetEmailSettingsProblemAsync()"] = Access.AdminElseNothing,
         ["NoticeHistory.GetSmsSettingsProblemAsync()"] = Access.AdminElseNothing,
 
@@ -119,9 +119,6 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
 
         ["SmsCreditService.TopUpAsync(Int32, String)"] = Access.Admin,
         ["SmsCreditService.TopUpAsync(String, String)"] = Access.Admin,
-        ["SmsCreditService.TryChargeAsync(ClinicDbContext, Int32, Int32, String)"] = Access.Internal,
-        ["SmsCreditService.RefundAsync(ClinicDbContext, Int32, Int32, String)"] = Access.Internal,
-        ["SmsCreditService.DetectLowBalanceCrossingAsync(ClinicDbContext)"] = Access.Internal,
         ["SmsCreditService.GetSummaryAsync()"] = Access.Admin,
         ["SmsCreditService.SetLowBalanceThresholdAsync(Int32)"] = Access.Admin,
         ["SmsCreditService.GetLedgerAsync(SmsLedgerFilter)"] = Access.Admin,
