@@ -1,3 +1,4 @@
+using ClinicBlazor.Components.Layout;
 using ClinicBlazor.Features.Appointments;
 using MudBlazor;
 
@@ -10,7 +11,7 @@ public sealed record CancellationChoice(CancellationReason? Reason, string? Note
 /// The staff side of cancelling, shared by the calendar and the Patients page: ask (reason, note,
 /// confirm), cancel through <see cref="AppointmentService"/>, then offer Undo in a snackbar.
 /// </summary>
-public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackbar, AppointmentService appointments)
+public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackbar, AppointmentService appointments, BrowserHelpers browser)
 {
     public const string CancelledMessage = "Appointment cancelled";
 
@@ -40,6 +41,8 @@ public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackba
             options.VisibleStateDuration = 15_000;
             options.OnClick = _ => ReinstateAsync(appointmentId);
         });
+        // Undo is the next thing someone may want: the keyboard's focus goes there, not to the page's body.
+        await browser.FocusUndoAsync();
         return true;
     }
 

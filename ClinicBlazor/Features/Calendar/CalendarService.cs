@@ -199,6 +199,8 @@ public static class CalendarExtensions
     public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CalendarService>();
+        builder.Services.AddScoped<CalendarPreferencesService>();
+        builder.Services.AddScoped<ClinicBlazor.Components.Layout.BrowserHelpers>();
         builder.Services.AddScoped<AppointmentActions>();
         return builder;
     }
