@@ -36,6 +36,39 @@ public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Keyboard_only_find_a_patient_cancel_an_appointment_and_press_Undo()
+    {
+        var (patientName, _) = await PatientWithUpcomingAppointmentAsync();
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Receptionist.Email, DemoSignIns.Receptionist.Password);
+        await page.GotoAsync("/patients");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+
+        // The search field has the focus on arrival; everything from here is keys.
+        await page.WaitForFunctionAsync("() => document.activeElement?.closest(\"[data-testid='patient-search']\") !== null");
+        await page.Keyboard.TypeAsync(patientName, new() { Delay = 30 });
+        await Assertions.Expect(page.GetByTestId("patient-results").GetByText(patientName)).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("patient-name")).ToHaveTextAsync(patientName);
+
+        await CalendarWeekViewTests.TabUntilAsync(page, "[data-testid='upcoming-appointments'] button.mud-button-outlined-error");
+        var appointmentId = int.Parse(await page.EvaluateAsync<string>("() => document.activeElement.closest('tr').dataset.appointmentId"), System.Globalization.CultureInfo.InvariantCulture);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("cancel-summary")).ToBeVisibleAsync();
+        await CalendarWeekViewTests.TabUntilAsync(page, ".mud-dialog button.mud-button-filled-error");
+        await page.Keyboard.PressAsync("Enter");
+
+        // The focus moves to the snackbar's Undo by itself.
+        await page.WaitForFunctionAsync("() => document.activeElement?.textContent?.trim() === 'Undo'");
+        Assert.Equal(AppointmentStatus.Cancelled, await StatusAsync(appointmentId));
+        await page.Keyboard.PressAsync("Enter");
+
+        var row = page.Locator($"[data-testid='upcoming-appointments'] tr[data-appointment-id='{appointmentId}']");
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" })).ToBeVisibleAsync();
+        Assert.Equal(AppointmentStatus.Booked, await StatusAsync(appointmentId));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Booking_over_another_appointment_is_refused_with_the_message_at_the_start_time()
     {
         var (_, appointmentId) = await PatientWithUpcomingAppointmentAsync();
