@@ -3,17 +3,42 @@
 # `dotnet test`, and ends with one line "N passed, N failed" taken from the test results.
 #   ./test.sh           the whole suite (benchmarks excluded)
 #   ./test.sh --bench   the benchmarks (Release build), which write README's Performance section
+#   ./test.sh --at 'YYYY-MM-DD HH:MM:SS'
+#                       the whole suite with the clock starting at that instant in the machine's zone
+#                       (libfaketime), to prove that no test depends on the day it runs
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode=tests
-for argument in "$@"; do
-  case "$argument" in
+at=""
+while [ "$#" -gt 0 ]; do
+  case "$1" in
     --bench) mode=bench ;;
     --full) export CLINIC_BENCH_FULL=1 ;;
-    *) echo "unknown option: $argument (use --bench, optionally with --full)" >&2; exit 2 ;;
+    --at) at="${2:?--at needs an instant, e.g. --at '2026-11-28 01:00:00'}"; shift ;;
+    *) echo "unknown option: $1 (use --bench, optionally with --full, or --at 'YYYY-MM-DD HH:MM:SS')" >&2; exit 2 ;;
   esac
+  shift
 done
+
+if [ -n "$at" ]; then
+  # libfaketime (Debian's faketime) shifts the wall clock of every process of the run, dotnet, maildev and
+  # Chromium alike, starting at the instant and running on from it. The monotonic clock stays real, so
+  # timeouts and the runtime's timers behave as usual.
+  library=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+  if [ ! -f "$library" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      printf '==> installing faketime\n'
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null
+    else
+      echo "--at needs libfaketime ($library): install Debian's faketime package" >&2
+      exit 2
+    fi
+  fi
+  echo "==> the clock starts at $at (the machine's time zone)"
+  exec env FAKETIME="@$at" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$library" ./test.sh
+fi
 
 log() { printf '==> %s\n' "$*"; }
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
+using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Playwright;
@@ -56,7 +58,13 @@ public sealed class CircuitsBenchmark(BrowserFixture browser) : IClassFixture<Br
             ConfigureServices = services => services.TryAddEnumerable(ServiceDescriptor.Singleton<CircuitHandler>(circuits)),
         };
         var staff = new[] { DemoSignIns.Receptionist, DemoSignIns.SecondReceptionist, DemoSignIns.Admin, DemoSignIns.Receptionist, DemoSignIns.SecondReceptionist };
-        var today = DateTime.Today;
+        DateOnly today;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync();
+            today = DateOnly.FromDateTime(clinic.ToLocal(app.UtcNow));
+        }
+
         while (today.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
         {
             today = today.AddDays(1);

@@ -62,7 +62,7 @@ public sealed class CalendarLiveTests(ClinicAppFactory app, BrowserFixture brows
         _ = app.ServerAddress;
         await using var db = await app.CreateDbContextAsync();
         var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync();
-        var after = DateTime.UtcNow.AddHours(2);
+        var after = app.UtcNow.AddHours(2);
         var appointment = await db.Set<Appointment>().AsNoTracking()
             .Where(a => a.Status == AppointmentStatus.Booked && a.StartUtc > after)
             .OrderBy(a => a.StartUtc)

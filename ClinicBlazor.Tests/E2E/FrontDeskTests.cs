@@ -122,7 +122,7 @@ public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser)
     {
         _ = app.ServerAddress;
         await using var db = await app.CreateDbContextAsync();
-        var after = DateTime.UtcNow.AddHours(2);
+        var after = app.UtcNow.AddHours(2);
         var appointment = await db.Set<Appointment>().AsNoTracking().Include(a => a.Patient)
             .Where(a => a.Status == AppointmentStatus.Booked && a.StartUtc > after)
             .OrderBy(a => a.StartUtc)

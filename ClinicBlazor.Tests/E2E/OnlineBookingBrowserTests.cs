@@ -85,7 +85,7 @@ public sealed partial class OnlineBookingBrowserTests(MaildevServer maildev, Bro
     {
         await using var db = await app.CreateDbContextAsync();
         var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync();
-        var day = DateOnly.FromDateTime(clinic.ToLocal(DateTime.UtcNow)).AddDays(2);
+        var day = DateOnly.FromDateTime(clinic.ToLocal(app.UtcNow)).AddDays(2);
         while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
         {
             day = day.AddDays(1);

@@ -85,7 +85,7 @@ public sealed class SettingsSetupTests : IClassFixture<BrowserFixture>, IAsyncLi
         int patientId;
         await using (var db = await app.CreateDbContextAsync())
         {
-            var patient = new Patient { FirstName = "Jo", LastName = "Bloggs", Email = "jo@patients.example", CreatedAtUtc = DateTime.UtcNow };
+            var patient = new Patient { FirstName = "Jo", LastName = "Bloggs", Email = "jo@patients.example", CreatedAtUtc = app.UtcNow };
             db.Add(patient);
             await db.SaveChangesAsync();
             patientId = patient.Id;
@@ -96,7 +96,7 @@ public sealed class SettingsSetupTests : IClassFixture<BrowserFixture>, IAsyncLi
         var nina = await read.Set<Practitioner>().SingleAsync(p => p.DisplayName == "Nina Costa");
         var type = await read.Set<AppointmentType>().SingleAsync(t => t.Name == "Standard consultation");
         var clinic = await scope.ServiceProvider.GetRequiredService<ClinicDirectory>().GetAsync();
-        var nextMonday = DateOnly.FromDateTime(clinic.ToLocal(DateTime.UtcNow)).AddDays(7);
+        var nextMonday = DateOnly.FromDateTime(clinic.ToLocal(app.UtcNow)).AddDays(7);
         while (nextMonday.DayOfWeek != DayOfWeek.Monday)
         {
             nextMonday = nextMonday.AddDays(1);

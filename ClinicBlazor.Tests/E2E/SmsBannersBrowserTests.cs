@@ -133,7 +133,7 @@ public sealed class SmsBannersBrowserTests(MaildevServer maildev, BrowserFixture
         await using (var db = await app.CreateDbContextAsync())
         {
             var practitionerId = (await app.PractitionerAsync(Priya.Email)).Id;
-            var after = DateTime.UtcNow.AddHours(3);
+            var after = app.UtcNow.AddHours(3);
             appointmentId = await db.Set<Appointment>()
                 .Where(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc > after)
                 .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();

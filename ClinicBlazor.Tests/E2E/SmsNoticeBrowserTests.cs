@@ -49,7 +49,7 @@ public sealed class SmsNoticeBrowserTests(MaildevServer maildev, BrowserFixture 
         await using (var db = await app.CreateDbContextAsync())
         {
             var practitionerId = (await app.PractitionerAsync(priya.Email)).Id;
-            var after = DateTime.UtcNow.AddHours(3);
+            var after = app.UtcNow.AddHours(3);
             appointmentId = await db.Set<Appointment>()
                 .Where(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc > after)
                 .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();
@@ -59,8 +59,8 @@ public sealed class SmsNoticeBrowserTests(MaildevServer maildev, BrowserFixture 
 
         var email = Assert.Single(await maildev.WaitForEmailsAsync(1, TimeSpan.FromSeconds(20)));
         Assert.Equal(priya.Email, email.ToAddress);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (twilio.MessagePosts.Count == 0 && DateTime.UtcNow < deadline)
+        var deadline = Deadline.In(TimeSpan.FromSeconds(20));
+        while (twilio.MessagePosts.Count == 0 && !deadline.Passed)
         {
             await Task.Delay(100);
         }

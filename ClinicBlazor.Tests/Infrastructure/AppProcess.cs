@@ -78,7 +78,7 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = Deadline.In(timeout);
         while (true)
         {
             if (process.HasExited)
@@ -91,7 +91,7 @@ public sealed class AppProcess : IAsyncDisposable
                 using var response = await http.GetAsync("healthz");
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !deadline.Passed)
             {
                 await Task.Delay(200);
             }

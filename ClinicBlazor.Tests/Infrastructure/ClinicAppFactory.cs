@@ -42,6 +42,9 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
     /// <summary>When set (before the first use), the app reads the clock from here.</summary>
     public FakeTimeProvider? Clock { get; set; }
 
+    /// <summary>Now on the app's clock (the fake one when set): tests take their times from here, never from the machine.</summary>
+    public DateTime UtcNow => Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+
     /// <summary>Configuration for this app instance; set before the first use.</summary>
     public ClinicAppFactory With(string key, string? value)
     {

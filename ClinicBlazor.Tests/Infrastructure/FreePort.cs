@@ -14,7 +14,7 @@ public static class FreePort
 
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = Deadline.In(timeout);
         while (true)
         {
             try
@@ -23,7 +23,7 @@ public static class FreePort
                 await client.ConnectAsync(IPAddress.Loopback, port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (SocketException) when (!deadline.Passed)
             {
                 await Task.Delay(100);
             }

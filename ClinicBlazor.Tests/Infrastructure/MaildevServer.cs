@@ -81,8 +81,8 @@ public sealed class MaildevServer : IAsyncLifetime
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await FreePort.WaitUntilListeningAsync(SmtpPort, TimeSpan.FromSeconds(20));
-        await FreePort.WaitUntilListeningAsync(WebPort, TimeSpan.FromSeconds(20));
+        await FreePort.WaitUntilListeningAsync(SmtpPort, TimeSpan.FromSeconds(60));
+        await FreePort.WaitUntilListeningAsync(WebPort, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Kills the server: connections are refused until <see cref="StartAsync"/>. Received mail is lost unless <see cref="KeepsMailAcrossRestarts"/>.</summary>
@@ -104,11 +104,11 @@ public sealed class MaildevServer : IAsyncLifetime
     /// <summary>Waits until at least <paramref name="count"/> emails have arrived (or the timeout passes) and returns them all.</summary>
     public async Task<IReadOnlyList<ReceivedEmail>> WaitForEmailsAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = Deadline.In(timeout ?? TimeSpan.FromSeconds(15));
         while (true)
         {
             var emails = await GetEmailsAsync();
-            if (emails.Count >= count || DateTime.UtcNow > deadline)
+            if (emails.Count >= count || deadline.Passed)
             {
                 return emails;
             }

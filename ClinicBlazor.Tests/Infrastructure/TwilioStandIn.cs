@@ -36,6 +36,10 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
     /// <summary>Added to the stand-in's clock for <c>date_created</c>, to play Twilio's clock running behind or ahead.</summary>
     public TimeSpan ClockOffset { get; set; }
 
+    /// <summary>Twilio's clock: the machine's unless a test on a fake clock hands it its own, so that
+    /// <c>date_created</c> is read on the same time line as the app's attempts.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>
     /// When set, message POSTs are served at most this many a second, each waiting for its slot in
     /// arrival order (a provider's throughput limit); set before the first request.
@@ -308,7 +312,7 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
         return recorded;
     }
 
-    private DateTime Now() => DateTime.UtcNow + ClockOffset;
+    private DateTime Now() => Clock.GetUtcNow().UtcDateTime + ClockOffset;
 
     private static string NewSid() => "SM" + RandomNumberGenerator.GetHexString(32, lowercase: true);
 

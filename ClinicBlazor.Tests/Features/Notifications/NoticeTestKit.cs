@@ -46,6 +46,11 @@ internal static class NoticeTestKit
             app.With(key, value);
         }
 
+        if (app.Clock is not null)
+        {
+            standIn.Clock = app.Clock;
+        }
+
         return app;
     }
 
@@ -127,11 +132,11 @@ internal static class NoticeTestKit
     /// <summary>Polls until the condition holds about the latest notice (the job records the outcome just after the mail server answered).</summary>
     public static async Task<CancellationNotice> WaitForNoticeAsync(this ClinicAppFactory app, int appointmentId, Func<CancellationNotice, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = Deadline.In(TimeSpan.FromSeconds(15));
         while (true)
         {
             var notice = await app.NoticeForAsync(appointmentId);
-            if (condition(notice) || DateTime.UtcNow > deadline)
+            if (condition(notice) || deadline.Passed)
             {
                 return notice;
             }

@@ -66,7 +66,7 @@ public sealed class AppointmentTypeSettingsTests(ClinicAppFactory app) : IClassF
         Assert.True((await admin.ServiceProvider.GetRequiredService<AppointmentTypeSettingsService>()
             .SaveAsync(new AppointmentTypeDraft(null, "Dry needling", 20, "#6d4c41", true))).Succeeded);
         var clinic = await admin.ServiceProvider.GetRequiredService<ClinicDirectory>().GetAsync();
-        var today = DateOnly.FromDateTime(clinic.ToLocal(DateTime.UtcNow));
+        var today = DateOnly.FromDateTime(clinic.ToLocal(app.UtcNow));
         var audit = admin.ServiceProvider.GetRequiredService<AuditLog>();
 
         Assert.Contains(await audit.QueryAsync(new AuditQuery(From: today, To: today)), e => e.Subject == "Dry needling");

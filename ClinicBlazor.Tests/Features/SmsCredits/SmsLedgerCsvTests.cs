@@ -21,7 +21,7 @@ public sealed class SmsLedgerCsvTests
     [Fact]
     public void Numbers_stay_numbers()
     {
-        var row = new SmsLedgerRow(1, DateTime.UtcNow, new DateTime(2026, 11, 24, 10, 30, 0), SmsCreditKind.Charge, -1, 49, "=cmd", "system", 12, 34);
+        var row = new SmsLedgerRow(1, new DateTime(2026, 11, 24, 0, 30, 0, DateTimeKind.Utc), new DateTime(2026, 11, 24, 10, 30, 0), SmsCreditKind.Charge, -1, 49, "=cmd", "system", 12, 34);
 
         var line = SmsLedgerCsv.Write([row]).Split("\r\n")[1];
 

@@ -135,7 +135,7 @@ public sealed class StaffServiceTests(ClinicAppFactory app) : IClassFixture<Clin
 
         await using var reception = await app.ScopeForAsync(DemoSignIns.Receptionist.Email);
         var appointments = reception.ServiceProvider.GetRequiredService<AppointmentService>();
-        var booked = await appointments.BookAsync(new BookAppointment(1, practitionerId, 1, DateTime.UtcNow.AddDays(3)));
+        var booked = await appointments.BookAsync(new BookAppointment(1, practitionerId, 1, app.UtcNow.AddDays(3)));
         Assert.True(booked.Succeeded, booked.Error);
 
         await using var admin = await app.ScopeForAsync(DemoSignIns.Admin.Email);

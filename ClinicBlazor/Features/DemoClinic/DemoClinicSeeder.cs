@@ -16,7 +16,8 @@ public sealed record DemoStaff(string DisplayName, string Email, string Password
 /// <summary>
 /// Creates the demo clinic on an empty database: Harbourside Physio &amp; Health in Sydney with its
 /// staff, 30 patients, three appointment types, working hours (Mon–Fri 08:30–17:30; Mei Lin off
-/// on Wednesday afternoons) and two weeks of appointments around today.
+/// on Wednesday afternoons) and appointments on the ten working days before and the ten after today
+/// (today too when it is a working day), in the clinic's time zone.
 /// Running it again creates nothing twice.
 /// </summary>
 public sealed class DemoClinicSeeder(
@@ -148,18 +149,41 @@ public sealed class DemoClinicSeeder(
                                      && TimeOnly.FromDateTime(end) <= h.End);
     }
 
-    /// <summary>Weekdays from a week ago to a week ahead, each practitioner with a realistic, non-overlapping day.</summary>
+    /// <summary>Working days (Mon–Fri) around today in the clinic's time zone, whatever day today is.</summary>
+    public const int WorkingDaysEachSide = 10;
+
+    /// <summary>
+    /// The demo's working days: <see cref="WorkingDaysEachSide"/> before today, today when it is one,
+    /// and as many after, so that a clinic first opened on a weekend still shows a busy fortnight either side.
+    /// </summary>
+    public static IReadOnlyList<DateOnly> DemoWorkingDays(DateOnly today)
+    {
+        static bool IsWorkingDay(DateOnly day) => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+
+        IEnumerable<DateOnly> Walk(int step)
+        {
+            for (var day = today.AddDays(step); ; day = day.AddDays(step))
+            {
+                if (IsWorkingDay(day))
+                {
+                    yield return day;
+                }
+            }
+        }
+
+        return Walk(-1).Take(WorkingDaysEachSide).Reverse()
+            .Concat(IsWorkingDay(today) ? [today] : [])
+            .Concat(Walk(1).Take(WorkingDaysEachSide))
+            .ToList();
+    }
+
+    /// <summary>Each practitioner with a realistic, non-overlapping day on every demo working day.</summary>
     private static IEnumerable<Appointment> DemoAppointments(Clinic clinic, List<Practitioner> practitioners, AppointmentType[] types, List<Patient> patients, DateTime nowUtc)
     {
         var random = new Random(20261124);
         var today = DateOnly.FromDateTime(clinic.ToLocal(nowUtc));
-        for (var day = today.AddDays(-7); day <= today.AddDays(7); day = day.AddDays(1))
+        foreach (var day in DemoWorkingDays(today))
         {
-            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-            {
-                continue;
-            }
-
             foreach (var practitioner in practitioners)
             {
                 var time = new TimeOnly(9, 0);

@@ -1,4 +1,5 @@
 using ClinicBlazor.Features.Notifications.Sms;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinicBlazor.Tests.Features.Notifications.Sms;
 
@@ -12,7 +13,7 @@ public sealed class DevSinkSmsSenderTests : IDisposable
         await using var host = SmsTestHost.Create(new Dictionary<string, string?> { ["Notifications:Sms:DevSinkDirectory"] = directory });
         var sender = host.Sender;
         const string body = "Clinic: Jane S. cancelled Tue 24 Nov 10:30. By reception. Ref K7P2";
-        var started = DateTime.UtcNow;
+        var started = host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
 
         var accepted = Assert.IsType<SmsAccepted>(await sender.SendAsync(new SmsMessage("+61412345678", body, 600)));
         await sender.SendAsync(new SmsMessage("+61499999999", "Other. Ref AAAA"));

@@ -100,8 +100,9 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         // The log also holds an older message with the same words and one with another delivery's reference.
         var kept = Assert.Single(twilio.Messages);
         var body = delivery.Attempts.Single().Body!;
-        twilio.AddToLog(Mobile, body, DateTime.UtcNow.AddDays(-3));
-        twilio.AddToLog(Mobile, body[..^4] + (delivery.SmsReference == "AAAA" ? "CCCC" : "AAAA"), DateTime.UtcNow);
+        var now = app.Clock!.GetUtcNow().UtcDateTime;
+        twilio.AddToLog(Mobile, body, now.AddDays(-3));
+        twilio.AddToLog(Mobile, body[..^4] + (delivery.SmsReference == "AAAA" ? "CCCC" : "AAAA"), now);
 
         await app.DispatchAsync();
 

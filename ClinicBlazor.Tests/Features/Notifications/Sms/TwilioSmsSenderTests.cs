@@ -10,6 +10,9 @@ public sealed class TwilioSmsSenderTests(TwilioStandIn twilio) : IClassFixture<T
 {
     private const string Body = "Harbourside: Jane S. cancelled Tue 24 Nov 10:30. By reception. Ref K7P2";
 
+    /// <summary>Times here are read on the stand-in's clock, the one its log's <c>date_created</c> comes from.</summary>
+    private DateTime TwilioNow => twilio.Clock.GetUtcNow().UtcDateTime;
+
     [Fact]
     public async Task Send_accepted_posts_Twilios_form_with_basic_auth_and_returns_the_sid()
     {
@@ -198,7 +201,7 @@ public sealed class TwilioSmsSenderTests(TwilioStandIn twilio) : IClassFixture<T
         await using var host = SmsTestHost.Create(SmsTestHost.TwilioSettings(twilio, timeoutSeconds: 1));
         var to = NewNumber();
         twilio.Enqueue(StandInReply.AcceptAfter(TimeSpan.FromSeconds(4)));
-        var started = DateTime.UtcNow;
+        var started = TwilioNow;
 
         Assert.IsType<SmsAmbiguous>(await host.Sender.SendAsync(new SmsMessage(to, Body)));
 
@@ -253,10 +256,10 @@ public sealed class TwilioSmsSenderTests(TwilioStandIn twilio) : IClassFixture<T
     {
         await using var host = SmsTestHost.Create(SmsTestHost.TwilioSettings(twilio));
         var to = NewNumber();
-        var older = twilio.AddToLog(to, Body, DateTime.UtcNow.AddHours(-3));
-        var otherDelivery = twilio.AddToLog(to, Body.Replace("Ref K7P2", "Ref M3QX", StringComparison.Ordinal), DateTime.UtcNow);
+        var older = twilio.AddToLog(to, Body, TwilioNow.AddHours(-3));
+        var otherDelivery = twilio.AddToLog(to, Body.Replace("Ref K7P2", "Ref M3QX", StringComparison.Ordinal), TwilioNow);
         twilio.Enqueue(StandInReply.ServerError(500, kept: true));
-        var started = DateTime.UtcNow;
+        var started = TwilioNow;
 
         Assert.IsType<SmsAmbiguous>(await host.Sender.SendAsync(new SmsMessage(to, Body)));
         var log = await host.Sender.ListRecentToAsync(to);
@@ -274,9 +277,9 @@ public sealed class TwilioSmsSenderTests(TwilioStandIn twilio) : IClassFixture<T
     {
         await using var host = SmsTestHost.Create(SmsTestHost.TwilioSettings(twilio));
         var to = NewNumber();
-        twilio.AddToLog(to, Body, DateTime.UtcNow.AddHours(-3));
+        twilio.AddToLog(to, Body, TwilioNow.AddHours(-3));
         twilio.Enqueue(StandInReply.ServerError(500, kept: false));
-        var started = DateTime.UtcNow;
+        var started = TwilioNow;
 
         Assert.IsType<SmsAmbiguous>(await host.Sender.SendAsync(new SmsMessage(to, Body)));
 
