@@ -258,4 +258,20 @@ public sealed class CalendarOnASaturdayTests(CalendarOnASaturdayTests.SaturdayCl
         await Assertions.Expect(today).ToHaveAttributeAsync("data-day", "2026-11-28");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task On_a_Saturday_online_booking_opens_on_the_first_day_with_free_times_and_offers_the_next_ones()
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.ServerAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/book");
+
+        await Assertions.Expect(page.GetByTestId("free-times-heading")).ToHaveTextAsync("Free times on Monday 30 November");
+        Assert.True(await page.Locator("input[name='Form.Slot']").CountAsync() > 0);
+        var next = page.GetByTestId("next-available");
+        await Assertions.Expect(next.GetByRole(AriaRole.Link, new() { Name = "Tuesday 1 December" })).ToBeVisibleAsync();
+        await next.GetByRole(AriaRole.Link, new() { Name = "Tuesday 1 December" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("free-times-heading")).ToHaveTextAsync("Free times on Tuesday 1 December");
+        await context.CloseAsync();
+    }
 }

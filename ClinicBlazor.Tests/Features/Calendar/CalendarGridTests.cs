@@ -134,6 +134,21 @@ public sealed class CalendarGridTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_twelve_hour_clinic_sees_twelve_hour_times_on_the_grid()
+    {
+        var setup = CalendarGridData.Setup() with { TimeFormat = ClinicBlazor.Features.Settings.TimeFormat.TwelveHour };
+        var appointment = CalendarGridData.Appointment(setup, 7, 1, CalendarGridData.Monday, new TimeOnly(13, 30), 45);
+        var grid = context.Render<CalendarGrid>(parameters => parameters
+            .Add(p => p.Setup, setup)
+            .Add(p => p.Days, [CalendarGridData.Monday])
+            .Add(p => p.Practitioners, setup.Practitioners)
+            .Add(p => p.Appointments, [appointment]));
+
+        Assert.Equal("8:00 am", grid.FindAll(".cal-hour")[0].TextContent);
+        Assert.Contains("1:30 pm–2:15 pm", grid.Find("[data-appointment-id='7']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Free_quarter_hours_are_buttons_that_book_and_one_per_lane_is_in_the_tab_order()
     {
         var setup = CalendarGridData.Setup(practitioners: 1);

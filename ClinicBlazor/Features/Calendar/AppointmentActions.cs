@@ -61,6 +61,6 @@ public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackba
     }
 
     /// <summary>How an appointment is named in dialogs: "Jane Smith · Tue 24 Nov 10:30 with Priya Patel".</summary>
-    public static string Summary(string patientName, DateTime localStart, string practitionerName) =>
-        $"{patientName} · {localStart:ddd d MMM HH:mm} with {practitionerName}";
+    public static string Summary(string patientName, DateTime localStart, string practitionerName, Settings.TimeFormat timeFormat = Settings.TimeFormat.TwentyFourHour) =>
+        $"{patientName} · {localStart:ddd d MMM} {Settings.ClinicTimeFormat.Time(timeFormat, localStart)} with {practitionerName}";
 }
