@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ClinicBlazor.Data.Migrations
 {
     [DbContext(typeof(ClinicDbContext))]
-    [Migration("20261127165507_FrontDeskPreferences")]
+    [Migration("20261127184500_FrontDeskPreferences")]
     partial class FrontDeskPreferences
     {
         /// <inheritdoc />
@@ -452,6 +452,10 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NoticeId");
@@ -469,6 +473,9 @@ namespace ClinicBlazor.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AttemptCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Channel")
@@ -491,8 +498,18 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("PractitionerId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedLink")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ProviderId")
                         .HasMaxLength(200)
@@ -523,6 +540,8 @@ namespace ClinicBlazor.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("State");
 
                     b.ToTable("OutboxMessage");
                 });
@@ -708,11 +727,16 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("OutboxMessageId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AtUtc");
 
                     b.HasIndex("AttemptId");
+
+                    b.HasIndex("OutboxMessageId");
 
                     b.ToTable("SmsCreditLedger", (string)null);
                 });
