@@ -21,24 +21,6 @@ while [ "$#" -gt 0 ]; do
   shift
 done
 
-if [ -n "$at" ]; then
-  # libfaketime (Debian's faketime) shifts the wall clock of every process of the run, dotnet, maildev and
-  # Chromium alike, starting at the instant and running on from it. The monotonic clock stays real, so
-  # timeouts and the runtime's timers behave as usual.
-  library=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
-  if [ ! -f "$library" ]; then
-    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-      printf '==> installing faketime\n'
-      apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null
-    else
-      echo "--at needs libfaketime ($library): install Debian's faketime package" >&2
-      exit 2
-    fi
-  fi
-  echo "==> the clock starts at $at (the machine's time zone)"
-  exec env FAKETIME="@$at" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$library" ./test.sh
-fi
 
 log() { printf '==> %s\n' "$*"; }
 
@@ -60,6 +42,29 @@ if [ ! -f .test-tools/node_modules/maildev/dist/bin/maildev.js ]; then
   npm install --prefix .test-tools --no-audit --no-fund --loglevel=error maildev@3.0.0 >/dev/null
 fi
 
+if [ -n "$at" ]; then
+  # libfaketime (Debian's faketime) shifts the wall clock of every process of the run, dotnet, maildev and
+  # Chromium alike, starting at the instant and running on from it. The monotonic clock stays real, so
+  # timeouts and the runtime's timers behave as usual.
+  library=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+  if [ ! -f "$library" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      log "installing faketime"
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null
+    else
+      echo "--at needs libfaketime ($library): install Debian's faketime package" >&2
+      exit 2
+    fi
+  fi
+  # NuGet's restore does not finish under a shifted clock, so the build happens first on the real one;
+  # the tests themselves, and every process they start, run on the shifted clock.
+  log "building on the real clock"
+  dotnet build ClinicBlazor.sln -c Debug -v quiet -nologo
+  log "the clock starts at $at (the machine's time zone)"
+  exec env FAKETIME="@$at" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$library" CLINIC_TEST_NO_BUILD=1 ./test.sh
+fi
+
 rm -rf TestResults
 if [ "$mode" = bench ]; then
   filter="Category=Benchmark"
@@ -71,7 +76,9 @@ fi
 
 log "dotnet test ($configuration, $filter)"
 set +e
-dotnet test ClinicBlazor.sln -c "$configuration" --filter "$filter" \
+build_option=()
+[ "${CLINIC_TEST_NO_BUILD:-}" = 1 ] && build_option=(--no-build)
+dotnet test ClinicBlazor.sln -c "$configuration" "${build_option[@]}" --filter "$filter" \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
   --results-directory TestResults 2>&1 | grep -v -E '^\s*$|^\s+Passed |^  Determining|^  All projects are up-to-date'
 status=${PIPESTATUS[0]}
