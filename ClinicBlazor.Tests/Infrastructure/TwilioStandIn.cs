@@ -36,9 +36,9 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
     /// <summary>Added to the stand-in's clock for <c>date_created</c>, to play Twilio's clock running behind or ahead.</summary>
     public TimeSpan ClockOffset { get; set; }
 
-    /// <summary>Twilio's clock: the machine's unless a test on a fake clock hands it its own, so that
+    /// <summary>Twilio's clock: the machine's (shifted under <c>./test.sh --at</c>) unless a test on a fake clock hands it its own, so that
     /// <c>date_created</c> is read on the same time line as the app's attempts.</summary>
-    public TimeProvider Clock { get; set; } = TimeProvider.System;
+    public TimeProvider Clock { get; set; } = ShiftedClock.FromEnvironment ?? TimeProvider.System;
 
     /// <summary>
     /// When set, message POSTs are served at most this many a second, each waiting for its slot in
