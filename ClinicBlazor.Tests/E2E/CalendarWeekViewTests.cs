@@ -247,7 +247,7 @@ public sealed class CalendarOnASaturdayTests(CalendarOnASaturdayTests.SaturdayCl
         await Assertions.Expect(page.Locator(".cal-day-header")).ToHaveCountAsync(7);
         await Assertions.Expect(today).ToBeInViewportAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Next week" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next", Exact = true }).ClickAsync();
         await Assertions.Expect(today).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Today" }).ClickAsync();
         await Assertions.Expect(today).ToHaveAttributeAsync("data-day", "2026-11-28");
