@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Diagnostics;
 using MudBlazor.Services;
 
 namespace ClinicBlazor.Components;
@@ -9,6 +10,7 @@ public static class ShellExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCircuitProbe();
         return builder;
     }
 
@@ -32,6 +34,7 @@ public static class ShellExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
+        app.MapCircuitProbe();
         return app;
     }
 }
