@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Diagnostics;
 using ClinicBlazor.Features.Hosting;
 using ClinicBlazor.Features.Identity;
 using MudBlazor.Services;
@@ -11,6 +12,7 @@ public static class ShellExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCircuitProbe();
         return builder;
     }
 
@@ -35,6 +37,7 @@ public static class ShellExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = SecurityHeaders.FrameAncestors);
+        app.MapCircuitProbe();
         return app;
     }
 }

@@ -56,7 +56,9 @@ public sealed partial class QueuedMessagesTests(MaildevServer maildev) : IClassF
         Assert.Equal("online@patients.example", email.ToAddress);
         var token = BookingLink().Match(email.Text ?? "").Groups[1].Value;
         Assert.Equal(booking.Token, token);
-        Assert.Contains($"http://clinic.test/booking/{token}", email.Html, StringComparison.Ordinal);
+        Assert.Contains($"\nhttp://clinic.test/booking/{token}", email.Text, StringComparison.Ordinal);
+        Assert.Contains($"href=\"http://clinic.test/booking/{token}\"", email.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("booking/http", email.Text + email.Html, StringComparison.Ordinal);
         await using (var scope = app.AnonymousScope())
         {
             var managed = await scope.ServiceProvider.GetRequiredService<OnlineBookingService>().FindByTokenAsync(token);

@@ -127,6 +127,28 @@ namespace ClinicBlazor.Data.Migrations
                     b.ToTable("AppointmentType");
                 });
 
+            modelBuilder.Entity("ClinicBlazor.Features.Calendar.CalendarViewPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ShowCancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowWeekend")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WeekPractitionerIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("CalendarViewPreference");
+                });
+
             modelBuilder.Entity("ClinicBlazor.Features.Common.AuditEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -629,6 +651,11 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CountryCode")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -652,6 +679,9 @@ namespace ClinicBlazor.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeFormat")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TimeZoneId")
                         .IsRequired()

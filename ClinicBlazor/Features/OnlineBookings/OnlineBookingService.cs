@@ -191,7 +191,7 @@ public sealed class OnlineBookingService(
                 BookingConfirmationEmail.Kind,
                 practitionerId: null,
                 clock.GetUtcNow().UtcDateTime,
-                privateLinks.Protect(manageLinkBase + token));
+                privateLinks.Protect(token));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

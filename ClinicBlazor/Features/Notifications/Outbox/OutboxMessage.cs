@@ -42,9 +42,9 @@ public sealed class OutboxMessage
     public DateTime? LeaseUntilUtc { get; set; }
 
     /// <summary>
-    /// A private link the message carries, encrypted with Data Protection: the stored bodies show
-    /// <see cref="MaskedLink"/> in its place, the sender puts it back, and it is deleted once the
-    /// message is final (sent or not sent).
+    /// The secret part of a private link the message carries (a booking's token), encrypted with Data
+    /// Protection: the stored bodies show <see cref="MaskedLink"/> in its place, the sender puts it
+    /// back, and it is deleted once the message is final (sent or not sent).
     /// </summary>
     public string? ProtectedLink { get; set; }
 
