@@ -79,6 +79,9 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
         ["CalendarService.WorkingHoursWarningAsync(CalendarPractitioner, DateTime, DateTime)"] = Access.Staff,
         ["CalendarService.GetDetailsAsync(Int32)"] = Access.Staff,
 
+        ["CalendarPreferencesService.GetAsync(CalendarSetup)"] = Access.Staff,
+        ["CalendarPreferencesService.SaveAsync(CalendarPreferences)"] = Access.Staff,
+
         ["ClinicSettingsService.GetDetailsAsync()"] = Access.Admin,
         ["ClinicSettingsService.SaveDetailsAsync(ClinicDetails)"] = Access.Admin,
         ["ClinicSettingsService.GetOnlineBookingsAsync()"] = Access.Admin,
