@@ -10,6 +10,7 @@ public static class DataExtensions
     public static WebApplicationBuilder AddClinicData(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SqlitePragmas>();
+        builder.Services.AddSingleton<IDatabaseEngine, Sqlite.SqliteEngine>();
         builder.Services.AddDbContextFactory<ClinicDbContext>((services, options) => options
             .UseSqlite(ConnectionString(services.GetRequiredService<IConfiguration>()), sqlite => sqlite.MigrationsAssembly(typeof(ClinicDbContext).Assembly.FullName))
             .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
@@ -34,7 +35,7 @@ public static class DataExtensions
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        await services.GetRequiredService<IDatabaseEngine>().PrepareAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.CloseConnectionAsync();
     }

@@ -71,15 +71,3 @@ public sealed class NoticeSignal(ISchedulerFactory schedulerFactory, TimeProvide
         }
     }
 }
-
-/// <summary>Delivers due notices: only calls the dispatcher. One instance at a time.</summary>
-[DisallowConcurrentExecution]
-public sealed class DeliverNoticesJob(NoticeDispatcher dispatcher, TimeProvider clock) : IJob
-{
-    public static readonly JobKey Key = new("deliver-notices", "notifications");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        await dispatcher.DispatchDueAsync(clock.GetUtcNow().UtcDateTime, cancellationToken);
-    }
-}

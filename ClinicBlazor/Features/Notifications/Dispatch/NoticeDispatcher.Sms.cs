@@ -106,8 +106,6 @@ public sealed partial class NoticeDispatcher
     private async Task<SmsOutcome> DeliverSmsAsync(DueSms due, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var deliveryId = due.DeliveryId;
-        await using var scope = scopes.CreateAsyncScope();
-        var credits = scope.ServiceProvider.GetRequiredService<SmsCreditService>();
 
         // A delivery that may have gone (Unknown, or Sending when the process died) is looked up first;
         // a Pending or Retrying one cannot have, and skips that write transaction.
@@ -122,14 +120,14 @@ public sealed partial class NoticeDispatcher
             await hold(cancellationToken);
         }
 
-        var claim = await ClaimSmsAsync(deliveryId, clinic, credits, nowUtc, cancellationToken);
+        var claim = await ClaimSmsAsync(deliveryId, clinic, nowUtc, cancellationToken);
         if (claim is null)
         {
             return SmsOutcome.Nothing;
         }
 
         var result = await smsSender.SendAsync(claim.Message, cancellationToken);
-        return await RecordSmsOutcomeAsync(claim, result, credits, nowUtc, cancellationToken);
+        return await RecordSmsOutcomeAsync(claim, result, nowUtc, cancellationToken);
     }
 
     /// <summary>
@@ -146,12 +144,9 @@ public sealed partial class NoticeDispatcher
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var delivery = await db.Set<NoticeDelivery>().Include(d => d.Notice).Include(d => d.Attempts)
                 .SingleAsync(d => d.Id == deliveryId, cancellationToken);
-            if (delivery.State == DeliveryState.Sending && delivery.LeaseUntilUtc <= nowUtc)
+            if (delivery.State == DeliveryState.Sending && delivery.IsDue(nowUtc))
             {
-                delivery.State = DeliveryState.Unknown;
-                delivery.Reason = ReconcilingSms;
-                delivery.LeaseUntilUtc = null;
-                delivery.UpdatedAtUtc = nowUtc;
+                delivery.MarkUnknown(nowUtc, ReconcilingSms);
                 await db.SaveChangesAsync(cancellationToken);
             }
 
@@ -202,7 +197,8 @@ public sealed partial class NoticeDispatcher
             found.ProviderId = match.Sid;
             found.FinishedAtUtc ??= nowUtc;
             found.Error = null;
-            var followUp = MarkSmsSent(delivery, match.Sid, nowUtc);
+            delivery.MarkSent(nowUtc, match.Sid);
+            var followUp = delivery.Notice!.FollowUpIfReinstated(delivery, nowUtc);
             if (found.OutboxMessageId is { } outboxId
                 && await db.Set<OutboxMessage>().SingleOrDefaultAsync(m => m.Id == outboxId, cancellationToken) is { } outbox)
             {
@@ -219,32 +215,21 @@ public sealed partial class NoticeDispatcher
     }
 
     /// <summary>Step 1: a short transaction marks the delivery Sending under a lease, writes the attempt and charges it (unless it re-sends an Unknown one).</summary>
-    private async Task<SmsClaim?> ClaimSmsAsync(int deliveryId, Clinic clinic, SmsCreditService credits, DateTime nowUtc, CancellationToken cancellationToken)
+    private async Task<SmsClaim?> ClaimSmsAsync(int deliveryId, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var delivery = await db.Set<NoticeDelivery>().Include(d => d.Notice).ThenInclude(n => n!.Deliveries).Include(d => d.Attempts)
             .SingleAsync(d => d.Id == deliveryId, cancellationToken);
         var resend = delivery.State == DeliveryState.Unknown;
-        var claimable = delivery.State switch
-        {
-            DeliveryState.Pending => true,
-            DeliveryState.Retrying => delivery.NextAttemptAtUtc <= nowUtc,
-            DeliveryState.Unknown => true,
-            _ => false,
-        };
-        if (!claimable)
+        if (delivery.State == DeliveryState.Sending || !delivery.IsClaimable(nowUtc))
         {
             return null;
         }
 
         var notice = delivery.Notice!;
-        if (!resend && delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null)
+        if (!resend && notice.ReinstatedAtUtc is not null && delivery.Drop(nowUtc))
         {
-            delivery.State = DeliveryState.Dropped;
-            delivery.Reason = "the cancellation was undone before it was sent";
-            delivery.NextAttemptAtUtc = null;
-            delivery.UpdatedAtUtc = nowUtc;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return null;
@@ -265,7 +250,7 @@ public sealed partial class NoticeDispatcher
             if (resend)
             {
                 // Too late to send again: the charged attempt never reached the provider, so it is given back.
-                await RefundOpenChargesAsync(db, delivery, credits, "not sent: the appointment was about to start", cancellationToken);
+                await RefundOpenChargesAsync(db, delivery, "not sent: the appointment was about to start", cancellationToken);
             }
 
             Skip(delivery, AppointmentAboutToStart, nowUtc, fallBackToEmail: false);
@@ -294,11 +279,7 @@ public sealed partial class NoticeDispatcher
         await db.SaveChangesAsync(cancellationToken);
         var attempt = new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, Body = body, Charged = !resend, OutboxMessageId = outbox.Id };
         delivery.Attempts.Add(attempt);
-        delivery.State = DeliveryState.Sending;
-        delivery.LeaseUntilUtc = nowUtc + Lease;
-        delivery.NextAttemptAtUtc = null;
-        delivery.AttemptCount++;
-        delivery.UpdatedAtUtc = nowUtc;
+        delivery.Claim(nowUtc, nowUtc + Lease);
         await db.SaveChangesAsync(cancellationToken);
 
         if (!resend && !await credits.TryChargeAsync(db, delivery.Id, attempt.Id, $"SMS to {notice.MobileE164}", cancellationToken))
@@ -333,21 +314,17 @@ public sealed partial class NoticeDispatcher
     /// <summary>Skipped; when it says so and the notice has an email address but no email delivery, the notice falls back to email.</summary>
     private static void Skip(NoticeDelivery delivery, string reason, DateTime nowUtc, bool fallBackToEmail)
     {
-        delivery.State = DeliveryState.Skipped;
-        delivery.Reason = reason;
-        delivery.NextAttemptAtUtc = null;
-        delivery.LeaseUntilUtc = null;
-        delivery.UpdatedAtUtc = nowUtc;
+        delivery.Skip(nowUtc, reason);
         var notice = delivery.Notice!;
         if (fallBackToEmail && notice.Email.Length > 0
             && !notice.Deliveries.Any(d => d.Channel == NoticeChannel.Email && d.Kind == delivery.Kind))
         {
-            notice.Deliveries.Add(CancellationNotices.NewDelivery(notice, NoticeChannel.Email, delivery.Kind, nowUtc, nowUtc));
+            notice.AddDelivery(NoticeChannel.Email, delivery.Kind, nowUtc, nowUtc);
         }
     }
 
     /// <summary>Step 3: a short transaction records what the provider said, refunding what it definitely refused.</summary>
-    private async Task<SmsOutcome> RecordSmsOutcomeAsync(SmsClaim claim, SmsSendResult result, SmsCreditService credits, DateTime nowUtc, CancellationToken cancellationToken)
+    private async Task<SmsOutcome> RecordSmsOutcomeAsync(SmsClaim claim, SmsSendResult result, DateTime nowUtc, CancellationToken cancellationToken)
     {
         var retry = options.Value.Retry;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -356,8 +333,6 @@ public sealed partial class NoticeDispatcher
             .SingleAsync(d => d.Id == claim.DeliveryId, cancellationToken);
         var attempt = delivery.Attempts.Single(a => a.Id == claim.AttemptId);
         attempt.FinishedAtUtc = nowUtc;
-        delivery.LeaseUntilUtc = null;
-        delivery.UpdatedAtUtc = nowUtc;
         var followUp = false;
         var sent = false;
 
@@ -366,7 +341,8 @@ public sealed partial class NoticeDispatcher
             case SmsAccepted accepted:
                 attempt.Outcome = AttemptOutcome.Sent;
                 attempt.ProviderId = accepted.Sid;
-                followUp = MarkSmsSent(delivery, accepted.Sid, nowUtc);
+                delivery.MarkSent(nowUtc, accepted.Sid);
+                followUp = delivery.Notice!.FollowUpIfReinstated(delivery, nowUtc);
                 sent = true;
                 break;
 
@@ -374,40 +350,36 @@ public sealed partial class NoticeDispatcher
                 // May have gone: the charge stays, and the next run looks for it in the provider's log.
                 attempt.Outcome = AttemptOutcome.Transient;
                 attempt.Error = ambiguous.Reason;
-                delivery.State = DeliveryState.Unknown;
-                delivery.Reason = ReconcilingSms;
-                delivery.NextAttemptAtUtc = null;
+                delivery.MarkUnknown(nowUtc, ReconcilingSms);
                 break;
 
             case SmsTransientFailure transient:
                 attempt.Outcome = AttemptOutcome.Transient;
                 attempt.Error = transient.Reason;
-                await RefundOpenChargesAsync(db, delivery, credits, $"not sent: {transient.Reason}", cancellationToken);
-                RetryLater(delivery, transient.Reason, transient.RetryAfter, retry, nowUtc);
+                await RefundOpenChargesAsync(db, delivery, $"not sent: {transient.Reason}", cancellationToken);
+                RetryLater(delivery, transient.Reason, transient.RetryAfter, null, retry, nowUtc);
                 break;
 
             case SmsAccountProblem account:
                 attempt.Outcome = AttemptOutcome.Configuration;
                 attempt.Error = Describe(account.Code, account.Message);
-                await RefundOpenChargesAsync(db, delivery, credits, $"not sent: {attempt.Error}", cancellationToken);
-                RetryLater(delivery, WaitingForSmsSettings, null, retry, nowUtc);
+                await RefundOpenChargesAsync(db, delivery, $"not sent: {attempt.Error}", cancellationToken);
+                RetryLater(delivery, attempt.Error, null, HoldCode.SmsSettings, retry, nowUtc);
                 break;
 
             case SmsNumberProblem number:
                 attempt.Outcome = AttemptOutcome.Permanent;
                 attempt.Error = Describe(number.Code, number.Message);
-                await RefundOpenChargesAsync(db, delivery, credits, $"refused: {attempt.Error}", cancellationToken);
-                delivery.State = DeliveryState.Failed;
-                delivery.Reason = number.RecipientOptedOut ? "the number replied STOP" : $"the number was refused: {number.Message}";
+                await RefundOpenChargesAsync(db, delivery, $"refused: {attempt.Error}", cancellationToken);
+                delivery.Fail(nowUtc, number.RecipientOptedOut ? "the number replied STOP" : $"the number was refused: {number.Message}");
                 await PauseNumberAsync(db, delivery, number, nowUtc, cancellationToken);
                 break;
 
             case SmsPermanentFailure permanent:
                 attempt.Outcome = AttemptOutcome.Permanent;
                 attempt.Error = Describe(permanent.Code, permanent.Message);
-                await RefundOpenChargesAsync(db, delivery, credits, $"refused: {attempt.Error}", cancellationToken);
-                delivery.State = DeliveryState.Failed;
-                delivery.Reason = permanent.Message;
+                await RefundOpenChargesAsync(db, delivery, $"refused: {attempt.Error}", cancellationToken);
+                delivery.Fail(nowUtc, permanent.Message);
                 break;
 
             default:
@@ -435,33 +407,11 @@ public sealed partial class NoticeDispatcher
 
     private static string Describe(int? code, string message) => code is null ? message : $"{code}: {message}";
 
-    /// <summary>Sent with this sid; if the cancellation was undone meanwhile, a "Reinstated" follow-up goes by SMS too.</summary>
-    private static bool MarkSmsSent(NoticeDelivery delivery, string sid, DateTime nowUtc)
+    /// <summary>Retrying after the backoff (or the provider's Retry-After, if longer), or Dropped when the cancellation was undone meanwhile.</summary>
+    private static void RetryLater(NoticeDelivery delivery, string reason, TimeSpan? retryAfter, HoldCode? waitingFor, NotificationsOptions.RetryOptions retry, DateTime nowUtc)
     {
-        delivery.State = DeliveryState.Sent;
-        delivery.SentAtUtc = nowUtc;
-        delivery.ProviderId = sid;
-        delivery.Reason = null;
-        delivery.NextAttemptAtUtc = null;
-        delivery.LeaseUntilUtc = null;
-        delivery.UpdatedAtUtc = nowUtc;
-        var notice = delivery.Notice!;
-        if (delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null
-            && !notice.Deliveries.Any(d => d.Kind == DeliveryKind.Reinstatement && d.Channel == NoticeChannel.Sms))
+        if (delivery.Notice!.ReinstatedAtUtc is not null && delivery.Drop(nowUtc))
         {
-            notice.Deliveries.Add(CancellationNotices.NewDelivery(notice, NoticeChannel.Sms, DeliveryKind.Reinstatement, nowUtc, nowUtc));
-            return true;
-        }
-
-        return false;
-    }
-
-    private static void RetryLater(NoticeDelivery delivery, string reason, TimeSpan? retryAfter, NotificationsOptions.RetryOptions retry, DateTime nowUtc)
-    {
-        if (delivery.Kind == DeliveryKind.Cancellation && delivery.Notice!.ReinstatedAtUtc is not null)
-        {
-            delivery.State = DeliveryState.Dropped;
-            delivery.Reason = "the cancellation was undone before it was sent";
             return;
         }
 
@@ -471,20 +421,11 @@ public sealed partial class NoticeDispatcher
             delay = after;
         }
 
-        if (nowUtc + delay > delivery.CreatedAtUtc.AddHours(retry.GiveUpAfterHours))
-        {
-            delivery.State = DeliveryState.Failed;
-            delivery.Reason = retry.GiveUpAfterHours == 24 ? "gave up after a day" : $"gave up after {retry.GiveUpAfterHours} hours";
-            return;
-        }
-
-        delivery.State = DeliveryState.Retrying;
-        delivery.NextAttemptAtUtc = nowUtc + delay;
-        delivery.Reason = reason;
+        delivery.RetryLater(nowUtc, delay, retry.GiveUpAfterHours, reason, waitingFor);
     }
 
     /// <summary>Every charged attempt of the delivery not yet refunded gets its credit back (a repeat refunds nothing).</summary>
-    private static async Task RefundOpenChargesAsync(ClinicDbContext db, NoticeDelivery delivery, SmsCreditService credits, string reason, CancellationToken cancellationToken)
+    private async Task RefundOpenChargesAsync(ClinicDbContext db, NoticeDelivery delivery, string reason, CancellationToken cancellationToken)
     {
         foreach (var charged in delivery.Attempts.Where(a => a.Charged && a.Id > 0).ToList())
         {

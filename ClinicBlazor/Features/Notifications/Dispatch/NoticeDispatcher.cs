@@ -1,14 +1,12 @@
+using ClinicBlazor.Features.Common;
 using System.Diagnostics;
-using System.Globalization;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Notifications.Email;
 using ClinicBlazor.Features.Notifications.Sms;
 using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Features.Staff;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ClinicBlazor.Features.Notifications;
@@ -26,8 +24,9 @@ public sealed partial class NoticeDispatcher(
     IDbContextFactory<ClinicDbContext> dbFactory,
     IEmailSender sender,
     ISmsSender smsSender,
-    OutgoingEmail outgoingEmail,
-    IServiceScopeFactory scopes,
+    QueuedMessages queued,
+    SmsCreditLedger credits,
+    IDatabaseEngine engine,
     IOptions<NotificationsOptions> options,
     NoticeLinks links,
     NoticeSignal signal,
@@ -42,13 +41,6 @@ public sealed partial class NoticeDispatcher(
     /// </summary>
     internal const int ClaimChunk = 50;
 
-    /// <summary>Log pages (4 KB) between checkpoints while a run drains email (SQLite's default is 1,000).</summary>
-    internal const int RunCheckpointPages = 10_000;
-
-    public const string WaitingForEmailSettings = "waiting for the email settings to be fixed";
-
-    public const string WaitingForSmsSettings = "waiting for the SMS settings to be fixed";
-
     // The Quartz job runs one at a time; tests and the job may still call in together.
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -62,8 +54,10 @@ public sealed partial class NoticeDispatcher(
         {
             // SMS first: a delivery skipped for want of credits falls back to an email that goes in this same run.
             var (smsSent, smsNotSent, smsFollowUps) = await DispatchSmsAsync(nowUtc, cancellationToken);
-            // Emails queued in the outbox by a charge (the low-balance alert to admins) go in this run too.
-            await outgoingEmail.SendQueuedAsync(cancellationToken);
+            // One SMTP session for the run: queued messages (a low-balance alert a charge just queued
+            // among them), then the notices' emails.
+            await using var session = await sender.OpenSessionAsync(cancellationToken);
+            await queued.SendDueAsync(session, nowUtc, null, cancellationToken);
             var batches = await FindDueAsync(nowUtc, cancellationToken);
             if (batches.Count == 0)
             {
@@ -89,19 +83,14 @@ public sealed partial class NoticeDispatcher(
             // one SMTP connection: per email only the send and a small outcome write remain.
             await using var runDb = await dbFactory.CreateDbContextAsync(cancellationToken);
             await runDb.Database.OpenConnectionAsync(cancellationToken);
-            using var sentOutcome = new SentOutcome(runDb);
-            await using var session = await sender.OpenSessionAsync(cancellationToken);
+            using var commands = engine.EmailDispatchCommands(runDb);
 
-            // A drain commits a few pages per email; SQLite's default checkpoints the log every 1,000 pages
-            // (every ~140 emails here), copying again the pages consecutive emails share and syncing the
-            // file each time. The run's connection checkpoints in bigger steps, and once more at its end
-            // (here, not in the next user's save). Its connection is pooled: the default comes back after.
-            await runDb.Database.ExecuteSqlRawAsync($"PRAGMA wal_autocheckpoint = {RunCheckpointPages};", cancellationToken);
+            await engine.BeginDrainAsync(runDb, cancellationToken);
             try
             {
                 foreach (var chunk in batches.Chunk(ClaimChunk))
                 {
-                    var claims = await ClaimAsync(runDb, chunk, clinic, nowUtc, cancellationToken);
+                    var claims = await ClaimAsync(runDb, commands, chunk, clinic, nowUtc, cancellationToken);
                     var leaseTakenAt = Stopwatch.GetTimestamp();
                     for (var i = 0; i < claims.Count; i++)
                     {
@@ -134,18 +123,18 @@ public sealed partial class NoticeDispatcher(
                         {
                             failure = exception;
                             notSent++;
-                            logger.LogWarning("Email {OutboxMessageId} to {To} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, claimed.Message.To, exception.Kind, exception.Message);
+                            logger.LogWarning("Email {OutboxMessageId} was not sent ({Kind}): {Error}", claimed.OutboxMessageId, exception.Kind, LogRedaction.Redact(exception.Message));
                         }
 
                         followUps |= failure is null
-                            ? await RecordSentAsync(sentOutcome, claimed, providerId!, nowUtc, cancellationToken)
+                            ? await RecordSentAsync(commands, claimed, providerId!, nowUtc, cancellationToken)
                             : await RecordOutcomeAsync(claimed, providerId, failure, nowUtc, cancellationToken);
                     }
                 }
             }
             finally
             {
-                await runDb.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);", CancellationToken.None);
+                await engine.EndDrainAsync(runDb);
             }
 
             if (followUps)
@@ -163,6 +152,28 @@ public sealed partial class NoticeDispatcher(
     }
 
     /// <summary>
+    /// Sends these queued messages now, outside the periodic run (My Info's Send test notification
+    /// waits for its outcome). Claims keep it safe beside a run; what fails waits for the next run.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxMessage>> SendQueuedNowAsync(IReadOnlyCollection<int> outboxMessageIds, DateTime nowUtc, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<OutboxMessage> done;
+        await using (var session = await sender.OpenSessionAsync(cancellationToken))
+        {
+            done = await queued.SendDueAsync(session, nowUtc, outboxMessageIds, cancellationToken);
+        }
+
+        // A retry to come, or an alert a charge queued: the next run is asked for after the commits.
+        await ScheduleNextRunAsync(nowUtc, cancellationToken);
+        if (done.Any(m => m.Channel == NoticeChannel.Sms))
+        {
+            await signal.DeliveriesDueAsync(nowUtc);
+        }
+
+        return done;
+    }
+
+    /// <summary>
     /// The next run is set for the next batch time or retry: one signal per cancellation only
     /// schedules the earliest, and waiting for the 30-second sweep instead would add up to 30 s to
     /// every later practitioner's batch and every retry (with Twilio's 429s, to the whole backlog).
@@ -176,6 +187,11 @@ public sealed partial class NoticeDispatcher(
         var nextBatch = await db.Set<NoticeDelivery>()
             .Where(d => d.State == DeliveryState.Pending && d.DueAtUtc > nowUtc)
             .MinAsync(d => (DateTime?)d.DueAtUtc, cancellationToken);
+        if (await QueuedMessages.NextRetryAsync(db, nowUtc, cancellationToken) is { } queuedRetry && (nextRetry is null || queuedRetry < nextRetry))
+        {
+            nextRetry = queuedRetry;
+        }
+
         if ((nextRetry, nextBatch) switch
             {
                 ({ } retry, { } batch) => retry < batch ? retry : batch,
@@ -228,7 +244,7 @@ public sealed partial class NoticeDispatcher(
     /// lease and writes an outbox row and the attempts for each email. A crash after it re-sends at
     /// most the chunk's emails whose outcome was not yet recorded (their lease expires).
     /// </summary>
-    private async Task<List<ClaimedBatch>> ClaimAsync(ClinicDbContext db, DueBatch[] chunk, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
+    private async Task<List<ClaimedBatch>> ClaimAsync(ClinicDbContext db, IEmailDispatchCommands commands, DueBatch[] chunk, Clinic clinic, DateTime nowUtc, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = chunk.SelectMany(b => b.DeliveryIds).ToList();
@@ -268,59 +284,14 @@ public sealed partial class NoticeDispatcher(
             return [];
         }
 
-        var outboxIds = await InsertOutboxRowsAsync(db, transaction, taken.Select(t => (t.Batch, t.Message)), nowUtc, cancellationToken);
-
-        // The outbox rows have their ids: every claimed delivery becomes Sending under the lease, with
-        // an attempt in its email, in one command (nothing on the run's context is change-tracked).
-        const string sql = """
-            UPDATE NoticeDelivery SET State = 'Sending', LeaseUntilUtc = {1}, NextAttemptAtUtc = NULL, AttemptCount = AttemptCount + 1, UpdatedAtUtc = {0}
-            WHERE Id IN (SELECT json_extract(value, '$[0]') FROM json_each({2}));
-            INSERT INTO DeliveryAttempt (DeliveryId, StartedAtUtc, Outcome, OutboxMessageId, Charged)
-            SELECT json_extract(value, '$[0]'), {0}, 'InProgress', json_extract(value, '$[1]'), 0 FROM json_each({2});
-            """;
-        var pairs = taken.SelectMany((t, i) => t.Deliveries.Select(d => $"[{d.Id.ToString(CultureInfo.InvariantCulture)},{outboxIds[i].ToString(CultureInfo.InvariantCulture)}]"));
-        var rows = await db.Database.ExecuteSqlRawAsync(sql, [nowUtc, nowUtc + Lease, $"[{string.Join(',', pairs)}]"], cancellationToken);
+        // The Outbox rows (one prepared INSERT bound per row), then every claimed delivery Sending under
+        // the lease with an attempt in its email, in one command: EF's change tracking of 50 new rows
+        // with their bodies cost more than the rest of the claim together.
+        var outboxIds = await commands.InsertOutboxRowsAsync([.. taken.Select(t => OutboxQueue.NewRow(t.Message, OutboxKind(t.Batch.Kind), t.Batch.PractitionerId, OutboxMessageState.Sending, nowUtc))], cancellationToken);
+        var rows = await commands.ClaimAsync([.. taken.SelectMany((t, i) => t.Deliveries.Select(d => (d.Id, outboxIds[i])))], nowUtc, nowUtc + Lease, cancellationToken);
         Debug.Assert(rows == 2 * taken.Sum(t => t.Deliveries.Count), "each claimed delivery updated once and given one attempt");
         await transaction.CommitAsync(cancellationToken);
         return taken.Select((t, i) => new ClaimedBatch(t.Batch with { DeliveryIds = t.Deliveries.Select(d => d.Id).ToList() }, outboxIds[i], t.Message)).ToList();
-    }
-
-    /// <summary>
-    /// The chunk's Outbox rows (as <see cref="OutgoingEmail.NewRow"/> makes them, in Sending), one
-    /// prepared INSERT bound per row: EF's change tracking of 50 new rows with their bodies cost
-    /// more than the rest of the claim together.
-    /// </summary>
-    private static async Task<List<int>> InsertOutboxRowsAsync(ClinicDbContext db, IDbContextTransaction transaction, IEnumerable<(DueBatch Batch, EmailMessage Message)> rows, DateTime nowUtc, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            INSERT INTO OutboxMessage (CreatedAtUtc, Kind, Channel, "To", Subject, TextBody, HtmlBody, State, PractitionerId)
-            VALUES ($now, $kind, 'Email', $to, $subject, $text, $html, 'Sending', $practitioner)
-            RETURNING Id;
-            """;
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = (SqliteTransaction)transaction.GetDbTransaction();
-        insert.CommandText = sql;
-        insert.Parameters.Add("$now", SqliteType.Text).Value = nowUtc;
-        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-        var to = insert.Parameters.Add("$to", SqliteType.Text);
-        var subject = insert.Parameters.Add("$subject", SqliteType.Text);
-        var text = insert.Parameters.Add("$text", SqliteType.Text);
-        var html = insert.Parameters.Add("$html", SqliteType.Text);
-        var practitioner = insert.Parameters.Add("$practitioner", SqliteType.Integer);
-        var ids = new List<int>();
-        foreach (var (batch, message) in rows)
-        {
-            kind.Value = OutboxKind(batch.Kind);
-            to.Value = message.To;
-            subject.Value = message.Subject;
-            text.Value = message.TextBody;
-            html.Value = (object?)message.HtmlBody ?? DBNull.Value;
-            practitioner.Value = batch.PractitionerId;
-            ids.Add(Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture));
-        }
-
-        return ids;
     }
 
     /// <summary>The chunk's emails still waiting their turn stay ours for another lease.</summary>
@@ -333,66 +304,12 @@ public sealed partial class NoticeDispatcher(
     }
 
     /// <summary>
-    /// Step 3 when the mail server took it, the common case: a short transaction of one command on
-    /// the run's connection (three updates, no entity graph loaded), as this runs between every two
-    /// sends. The command is prepared once per run (SQLite parses it once) and bound per email,
-    /// without EF in between. A notice reinstated while its email was on its way is left out of the
-    /// first update; the row count then falls short, and <see cref="RecordOutcomeAsync"/> writes it
-    /// with its follow-up.
+    /// Step 3 when the mail server took it, the common case: one prepared command on the run's
+    /// connection, as this runs between every two sends. A notice reinstated while its email was on
+    /// its way is written by <see cref="RecordOutcomeAsync"/> instead, with its follow-up.
     /// </summary>
-    private sealed class SentOutcome : IDisposable
-    {
-        private const string Sql = """
-            UPDATE NoticeDelivery SET State = 'Sent', SentAtUtc = $now, ProviderId = $provider, Reason = NULL, LeaseUntilUtc = NULL, UpdatedAtUtc = $now
-            WHERE Id IN (SELECT value FROM json_each($ids))
-              AND NOT (Kind = 'Cancellation' AND EXISTS (SELECT 1 FROM CancellationNotice n WHERE n.Id = NoticeDelivery.NoticeId AND n.ReinstatedAtUtc IS NOT NULL));
-            UPDATE DeliveryAttempt SET Outcome = 'Sent', FinishedAtUtc = $now, ProviderId = $provider, Error = NULL WHERE OutboxMessageId = $outbox;
-            UPDATE OutboxMessage SET State = 'Sent', SentAtUtc = $now, ProviderId = $provider, Error = NULL WHERE Id = $outbox;
-            """;
-
-        private readonly SqliteConnection connection;
-        private readonly SqliteCommand command;
-        private readonly SqliteParameter now, provider, ids, outbox;
-
-        public SentOutcome(ClinicDbContext db)
-        {
-            connection = (SqliteConnection)db.Database.GetDbConnection();
-            command = connection.CreateCommand();
-            command.CommandText = Sql;
-            now = command.Parameters.Add("$now", SqliteType.Text);
-            provider = command.Parameters.Add("$provider", SqliteType.Text);
-            ids = command.Parameters.Add("$ids", SqliteType.Text);
-            outbox = command.Parameters.Add("$outbox", SqliteType.Integer);
-        }
-
-        /// <summary>Whether it was written; false (nothing written) when a notice was reinstated meanwhile.</summary>
-        public async Task<bool> TryWriteAsync(ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
-        {
-            var deliveryIds = claimed.Batch.DeliveryIds;
-            now.Value = nowUtc;
-            provider.Value = providerId;
-            ids.Value = deliveryIds.Count == 1
-                ? $"[{deliveryIds[0].ToString(CultureInfo.InvariantCulture)}]"
-                : $"[{string.Join(',', deliveryIds)}]";
-            outbox.Value = claimed.OutboxMessageId;
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            command.Transaction = transaction;
-            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
-            command.Transaction = null;
-            if (rows != (2 * deliveryIds.Count) + 1)
-            {
-                return false;
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-
-        public void Dispose() => command.Dispose();
-    }
-
-    private async Task<bool> RecordSentAsync(SentOutcome outcome, ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken) =>
-        !await outcome.TryWriteAsync(claimed, providerId, nowUtc, cancellationToken)
+    private async Task<bool> RecordSentAsync(IEmailDispatchCommands commands, ClaimedBatch claimed, string providerId, DateTime nowUtc, CancellationToken cancellationToken) =>
+        !await commands.TryRecordSentAsync(claimed.Batch.DeliveryIds, claimed.OutboxMessageId, providerId, nowUtc, cancellationToken)
         && await RecordOutcomeAsync(claimed, providerId, null, nowUtc, cancellationToken);
 
     /// <summary>Step 3: a short transaction records what happened. Returns whether a follow-up is now waiting.</summary>
@@ -419,26 +336,14 @@ public sealed partial class NoticeDispatcher(
             attempt.FinishedAtUtc = nowUtc;
             attempt.ProviderId = providerId;
             attempt.Error = failure?.Message;
-            delivery.LeaseUntilUtc = null;
-            delivery.UpdatedAtUtc = nowUtc;
             var notice = delivery.Notice!;
 
             if (failure is null)
             {
-                attempt.Outcome = AttemptOutcome.Sent;
-                delivery.State = DeliveryState.Sent;
-                delivery.SentAtUtc = nowUtc;
-                delivery.ProviderId = providerId;
-                delivery.Reason = null;
-
                 // Reinstated while it was on its way: it reached the mailbox, so say it is back on.
-                if (delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null
-                    && !notice.Deliveries.Any(d => d.Kind == DeliveryKind.Reinstatement && d.Channel == delivery.Channel))
-                {
-                    notice.Deliveries.Add(CancellationNotices.NewDelivery(notice, delivery.Channel, DeliveryKind.Reinstatement, nowUtc, nowUtc));
-                    followUp = true;
-                }
-
+                attempt.Outcome = AttemptOutcome.Sent;
+                delivery.MarkSent(nowUtc, providerId!);
+                followUp |= notice.FollowUpIfReinstated(delivery, nowUtc);
                 continue;
             }
 
@@ -448,32 +353,11 @@ public sealed partial class NoticeDispatcher(
                 EmailFailureKind.Configuration => AttemptOutcome.Configuration,
                 _ => AttemptOutcome.Transient,
             };
-
-            if (delivery.Kind == DeliveryKind.Cancellation && notice.ReinstatedAtUtc is not null)
-            {
-                delivery.State = DeliveryState.Dropped;
-                delivery.Reason = "the cancellation was undone before it was sent";
-                continue;
-            }
-
-            if (failure.Kind == EmailFailureKind.Permanent)
-            {
-                delivery.State = DeliveryState.Failed;
-                delivery.Reason = failure.Message;
-                continue;
-            }
-
-            var delay = Backoff(retry.FirstDelaySeconds, delivery.AttemptCount);
-            if (nowUtc + delay > delivery.CreatedAtUtc.AddHours(retry.GiveUpAfterHours))
-            {
-                delivery.State = DeliveryState.Failed;
-                delivery.Reason = retry.GiveUpAfterHours == 24 ? "gave up after a day" : $"gave up after {retry.GiveUpAfterHours} hours";
-                continue;
-            }
-
-            delivery.State = DeliveryState.Retrying;
-            delivery.NextAttemptAtUtc = nowUtc + delay;
-            delivery.Reason = failure.Kind == EmailFailureKind.Configuration ? WaitingForEmailSettings : failure.Message;
+            _ = (notice.ReinstatedAtUtc is not null && delivery.Drop(nowUtc))
+                || (failure.Kind == EmailFailureKind.Permanent
+                    ? delivery.Fail(nowUtc, failure.Message)
+                    : delivery.RetryLater(nowUtc, Backoff(retry.FirstDelaySeconds, delivery.AttemptCount), retry.GiveUpAfterHours, failure.Message,
+                        failure.Kind == EmailFailureKind.Configuration ? HoldCode.EmailSettings : null));
         }
 
         await db.SaveChangesAsync(cancellationToken);

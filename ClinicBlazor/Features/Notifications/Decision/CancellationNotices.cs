@@ -48,12 +48,12 @@ public sealed class CancellationNotices(IOptions<NotificationsOptions> options)
             var due = nowUtc.AddSeconds(options.Value.BatchWindowSeconds);
             if (practitioner.NotificationMethod.UsesEmail())
             {
-                notice.Deliveries.Add(NewDelivery(notice, NoticeChannel.Email, DeliveryKind.Cancellation, nowUtc, due));
+                notice.AddDelivery(NoticeChannel.Email, DeliveryKind.Cancellation, nowUtc, due);
             }
 
             if (practitioner.NotificationMethod.UsesSms())
             {
-                notice.Deliveries.Add(NewDelivery(notice, NoticeChannel.Sms, DeliveryKind.Cancellation, nowUtc, due));
+                notice.AddDelivery(NoticeChannel.Sms, DeliveryKind.Cancellation, nowUtc, due);
             }
         }
 
@@ -83,30 +83,14 @@ public sealed class CancellationNotices(IOptions<NotificationsOptions> options)
         {
             if (delivery.State is DeliveryState.Pending or DeliveryState.Retrying)
             {
-                delivery.State = DeliveryState.Dropped;
-                delivery.Reason = "the cancellation was undone before it was sent";
-                delivery.NextAttemptAtUtc = null;
-                delivery.UpdatedAtUtc = nowUtc;
+                delivery.Drop(nowUtc);
             }
             else if (delivery.State is DeliveryState.Sent or DeliveryState.Delivered or DeliveryState.Undelivered)
             {
-                notice.Deliveries.Add(NewDelivery(notice, delivery.Channel, DeliveryKind.Reinstatement, nowUtc, nowUtc));
-                followUp = true;
+                followUp |= notice.FollowUpIfReinstated(delivery, nowUtc);
             }
         }
 
         return followUp;
     }
-
-    internal static NoticeDelivery NewDelivery(CancellationNotice notice, NoticeChannel channel, DeliveryKind kind, DateTime nowUtc, DateTime dueUtc) => new()
-    {
-        Notice = notice,
-        PractitionerId = notice.PractitionerId,
-        Channel = channel,
-        Kind = kind,
-        State = DeliveryState.Pending,
-        CreatedAtUtc = nowUtc,
-        UpdatedAtUtc = nowUtc,
-        DueAtUtc = dueUtc,
-    };
 }
