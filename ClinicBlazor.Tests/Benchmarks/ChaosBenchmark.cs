@@ -348,6 +348,7 @@ public sealed partial class ChaosBenchmark : IAsyncLifetime
                     ["_handler"] = "cancel-booking",
                     ["__RequestVerificationToken"] = SignInClient.AntiforgeryToken(page),
                     ["Input.Reason"] = nameof(CancellationReason.Sick),
+                    ["Input.Confirmed"] = "true",
                 });
                 using var response = await http.PostAsync(new Uri($"booking/{token}", UriKind.Relative), form);
                 var answer = await response.Content.ReadAsStringAsync();

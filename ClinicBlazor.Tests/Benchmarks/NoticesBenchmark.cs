@@ -276,7 +276,7 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
             attempts), then per email: the SMTP send over the run's one connection with no transaction open, and a short outcome
             transaction of one SQL command (three updates), prepared once per run and bound per email, on the run's one database
             connection; while an email is on the wire, the next one's MIME is built on another thread. The run's connection checkpoints SQLite's log
-            every {NoticeDispatcher.RunCheckpointPages:N0} pages instead of 1,000, and once at its end (inside the timed run).
+            every {ClinicBlazor.Data.Sqlite.SqliteEngine.RunCheckpointPages:N0} pages instead of 1,000, and once at its end (inside the timed run).
             Fairness: raw MailKit builds its {notices:N0} `MimeMessage`s before its clock starts and records nothing, so it does less
             than an app must; the dispatcher's time includes building every digest and message, the claims and the outcome writes.
             What limits the ratio on this machine: maildev (one Node.js thread) takes 1.5–2 ms of CPU per email and is the bottleneck of

@@ -70,6 +70,9 @@ public sealed partial class OnlineBookingBrowserTests(MaildevServer maildev, Bro
         await patient.GotoAsync(new Uri(link).PathAndQuery);
         await patient.GetByLabel("Reason (optional)").SelectOptionAsync(new SelectOptionValue { Label = "Feeling better" });
         await patient.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" }).ClickAsync();
+        await Assertions.Expect(patient.GetByRole(AriaRole.Heading, new() { Name = "Cancel this appointment?" })).ToBeVisibleAsync();
+        await Assertions.Expect(block).ToHaveAttributeAsync("data-cancelled", "false");
+        await patient.GetByRole(AriaRole.Button, new() { Name = "Yes, cancel my appointment" }).ClickAsync();
         await Assertions.Expect(patient.GetByRole(AriaRole.Heading, new() { Name = "Your appointment is cancelled" })).ToBeVisibleAsync();
 
         await Assertions.Expect(block).ToHaveAttributeAsync("data-cancelled", "true", new() { Timeout = 5_000 });

@@ -14,7 +14,7 @@ public sealed class ShellTests(ClinicAppFactory app, BrowserFixture browser) : I
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Calendar" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "SMS credits" })).ToHaveCountAsync(0);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sam Taylor" }).ClickAsync();
+        await page.GetByTestId("user-menu").GetByRole(AriaRole.Button, new() { Name = "Sam Taylor" }).ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "My Info" }).ClickAsync();
 
         await page.WaitForURLAsync("**/my-info");
@@ -38,7 +38,7 @@ public sealed class ShellTests(ClinicAppFactory app, BrowserFixture browser) : I
     {
         var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Practitioner.Email, DemoSignIns.Practitioner.Password);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Priya Patel" }).ClickAsync();
+        await page.GetByTestId("user-menu").GetByRole(AriaRole.Button, new() { Name = "Priya Patel" }).ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" }).ClickAsync();
 
         await page.WaitForURLAsync("**/Account/Login");

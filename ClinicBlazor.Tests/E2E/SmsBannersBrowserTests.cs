@@ -79,7 +79,7 @@ public sealed class SmsBannersBrowserTests(MaildevServer maildev, BrowserFixture
     {
         twilio.Enqueue(StandInReply.AccountError(20003));
         var held = await CancelNextAppointmentAsync();
-        await app.WaitForNoticeAsync(held, n => SmsOf(n).Reason == NoticeDispatcher.WaitingForSmsSettings);
+        await app.WaitForNoticeAsync(held, n => SmsOf(n).WaitingFor == HoldCode.SmsSettings);
 
         var admin = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Admin.Email, DemoSignIns.Admin.Password);
         await admin.GotoAsync("/outbox");

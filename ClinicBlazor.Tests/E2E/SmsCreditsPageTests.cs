@@ -1,4 +1,6 @@
+using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace ClinicBlazor.Tests.E2E;
@@ -36,6 +38,41 @@ public sealed class SmsCreditsPageTests(ClinicAppFactory app, BrowserFixture bro
         var csv = await File.ReadAllTextAsync(await download.PathAsync());
         Assert.Contains(",Top-up,25,75,Invoice 7,Olivia Grant,,", csv, StringComparison.Ordinal);
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Low_balance_threshold_refuses_bad_input_at_the_field_and_saves_nothing()
+    {
+        var before = await ThresholdAsync();
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Admin.Email, DemoSignIns.Admin.Password);
+        await page.GotoAsync("/sms-credits");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var field = page.GetByLabel("Threshold (credits)");
+        var card = page.Locator(".mud-paper").Filter(new() { Has = field });
+
+        foreach (var bad in new[] { "abc", "", "-1", "99999999", "2.5" })
+        {
+            await field.FillAsync(bad);
+            await field.BlurAsync();
+            await page.GetByTestId("save-threshold").ClickAsync();
+            await Assertions.Expect(card).ToContainTextAsync(SmsCreditsPage.ThresholdError);
+            Assert.Equal(before, await ThresholdAsync());
+            await Assertions.Expect(page.GetByText("Low-balance threshold saved")).ToHaveCountAsync(0);
+        }
+
+        await field.FillAsync("1,200");
+        await field.BlurAsync();
+        await page.GetByTestId("save-threshold").ClickAsync();
+        await Assertions.Expect(page.GetByText("Low-balance threshold saved: 1,200 credits.")).ToBeVisibleAsync();
+        await Assertions.Expect(card).Not.ToContainTextAsync(SmsCreditsPage.ThresholdError);
+        Assert.Equal(1200, await ThresholdAsync());
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<int> ThresholdAsync()
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<SmsCreditAccount>().AsNoTracking().Select(a => a.LowBalanceThreshold).SingleAsync();
     }
 
     [Fact]

@@ -62,6 +62,8 @@ public sealed class AppProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Outside Development the app refuses to start without its public address: this process's own.
+        start.Environment["App__PublicBaseUrl"] = BaseAddress.ToString().TrimEnd('/');
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -95,6 +97,47 @@ public sealed class AppProcess : IAsyncDisposable
             {
                 await Task.Delay(200);
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts the app and waits for it to end by itself (a start-up that is expected to fail):
+    /// its exit code and everything it wrote to the console.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan limit)
+    {
+        var dll = AppDll;
+        var start = new ProcessStartInfo("timeout")
+        {
+            ArgumentList = { "--signal=KILL", ((int)limit.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", dll, "--urls", $"http://127.0.0.1:{FreePort.Next()}" },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await process.WaitForExitAsync();
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
         }
     }
 

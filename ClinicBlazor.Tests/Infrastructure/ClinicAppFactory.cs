@@ -42,6 +42,8 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
         settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
         settings["Notifications:Email:PickupDirectory"] = Path.Combine(directory, "outbox");
         settings["Notifications:Sms:DevSinkDirectory"] = Path.Combine(directory, "sms");
+        // Every test signs in from 127.0.0.1: the per-address sign-in throttle is tested on its own.
+        settings["SignIn:PermitLimit"] = "100000";
         UseKestrel(0);
     }
 
@@ -56,6 +58,9 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
     public string ConnectionString { get; }
 
     public string DataDirectory => directory;
+
+    /// <summary>Development unless a test needs Production's behaviour (then also set App:PublicBaseUrl).</summary>
+    public string EnvironmentName { get; init; } = "Development";
 
     /// <summary>When set (before the first use), the app reads the clock from here.</summary>
     public FakeTimeProvider? Clock { get; set; }
@@ -85,7 +90,7 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         foreach (var (key, value) in settings)
         {
             // UseSetting reaches the app's builder.Configuration before Program reads it.

@@ -1,3 +1,6 @@
+using ClinicBlazor.Features.Diagnostics;
+using ClinicBlazor.Features.Hosting;
+using ClinicBlazor.Features.Identity;
 using MudBlazor.Services;
 
 namespace ClinicBlazor.Components;
@@ -9,6 +12,7 @@ public static class ShellExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCircuitProbe();
         return builder;
     }
 
@@ -16,12 +20,13 @@ public static class ShellExtensions
     {
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ErrorPage.WriteAsync });
             app.UseHsts();
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
+        app.UseMustChangePassword();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
@@ -31,7 +36,8 @@ public static class ShellExtensions
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode();
+            .AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = SecurityHeaders.FrameAncestors);
+        app.MapCircuitProbe();
         return app;
     }
 }

@@ -27,6 +27,7 @@ public static class DataExtensions
         else
         {
             builder.Services.AddSingleton<SqlitePragmas>();
+            builder.Services.AddSingleton<IDatabaseEngine, Sqlite.SqliteEngine>();
             builder.Services.AddDbContextFactory<ClinicDbContext>((services, options) => options
                 .UseSqlite(ConnectionString(services.GetRequiredService<IConfiguration>()), sqlite => sqlite.MigrationsAssembly(typeof(ClinicDbContext).Assembly.FullName))
                 .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
@@ -96,7 +97,7 @@ public static class DataExtensions
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        await services.GetRequiredService<IDatabaseEngine>().PrepareAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.CloseConnectionAsync();
     }

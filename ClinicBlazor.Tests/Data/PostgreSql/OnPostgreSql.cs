@@ -1,5 +1,7 @@
 using ClinicBlazor.Data;
 using ClinicBlazor.Tests.Features.Calendar;
+using ClinicBlazor.Tests.Features.Notifications;
+using ClinicBlazor.Tests.Features.Notifications.Sms;
 using ClinicBlazor.Tests.Features.OnlineBookings;
 using ClinicBlazor.Tests.Features.Patients;
 using ClinicBlazor.Tests.Features.SmsCredits;
@@ -25,3 +27,9 @@ public sealed class PatientServiceTestsOnPostgreSql(PostgreSqlApp app)
     : PatientServiceTests(app), IClassFixture<PostgreSqlApp>;
 
 public sealed class OnlineBookingTestsOnPostgreSql() : OnlineBookingTests(DatabaseProvider.PostgreSql);
+
+public sealed class NoticeDispatcherTestsOnPostgreSql(MaildevServer maildev) : NoticeDispatcherTests(maildev, DatabaseProvider.PostgreSql);
+
+public sealed class SmsDeliveryTestsOnPostgreSql() : SmsDeliveryTests(DatabaseProvider.PostgreSql);
+
+public sealed class EmailDispatchCommandsTestsOnPostgreSql() : EmailDispatchCommandsTests(DatabaseProvider.PostgreSql);

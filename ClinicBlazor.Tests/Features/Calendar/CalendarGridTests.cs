@@ -31,8 +31,11 @@ public sealed class CalendarGridTests : IAsyncLifetime
         Assert.Contains("Jane Smith", block.TextContent, StringComparison.Ordinal);
         Assert.Contains("10:30–11:15", block.TextContent, StringComparison.Ordinal);
         Assert.Contains("Follow-up", block.TextContent, StringComparison.Ordinal);
-        var hourLabel = grid.FindAll(".cal-hour").Single(h => h.TextContent == "10:00");
-        Assert.Contains("grid-row: 27 /", hourLabel.GetAttribute("style"), StringComparison.Ordinal);
+        // Hours: a rail from row 3, one label per hour, each 12 rows (an hour) high, so 10:00 is the third.
+        var hours = grid.FindAll(".cal-hour").Select(h => h.TextContent).ToList();
+        Assert.Equal(2, hours.IndexOf("10:00"));
+        Assert.Contains("height: 72px", grid.FindAll(".cal-hour")[2].GetAttribute("style"), StringComparison.Ordinal);
+        Assert.Contains("grid-row: 3 /", grid.Find(".cal-time-rail").GetAttribute("style"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,6 +110,65 @@ public sealed class CalendarGridTests : IAsyncLifetime
         grid.Find("[data-day='2026-11-24'][data-practitioner-id='3']").Click(new Microsoft.AspNetCore.Components.Web.MouseEventArgs { OffsetY = 160 / 5.0 * CalendarGrid.RowHeightPixels });
 
         Assert.Equal(new CalendarSlot(3, new DateTime(2026, 11, 24, 10, 30, 0)), clicked);
+    }
+
+    [Fact]
+    public void A_cancelled_appointment_under_a_new_booking_becomes_a_strip_and_the_booking_leaves_room()
+    {
+        var setup = CalendarGridData.Setup();
+        var cancelled = CalendarGridData.Appointment(setup, 1, 1, CalendarGridData.Monday, new TimeOnly(9, 0), 30, cancelled: true);
+        var booked = CalendarGridData.Appointment(setup, 2, 1, CalendarGridData.Monday, new TimeOnly(9, 0), 30);
+        var alone = CalendarGridData.Appointment(setup, 3, 1, CalendarGridData.Monday, new TimeOnly(11, 0), 30, cancelled: true);
+        var grid = context.Render<CalendarGrid>(parameters => parameters
+            .Add(p => p.Setup, setup)
+            .Add(p => p.Days, CalendarGridData.WorkingWeek)
+            .Add(p => p.Practitioners, setup.Practitioners)
+            .Add(p => p.Appointments, [cancelled, booked, alone]));
+
+        var strip = grid.Find("[data-appointment-id='1']");
+        Assert.Equal("true", strip.GetAttribute("data-strip"));
+        Assert.StartsWith("Jane Smith 09:00–09:30", strip.GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.EndsWith(", cancelled", strip.GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.Contains("cal-block-beside-strips", grid.Find("[data-appointment-id='2']").ClassList);
+        Assert.Null(grid.Find("[data-appointment-id='3']").GetAttribute("data-strip"));
+    }
+
+    [Fact]
+    public void A_twelve_hour_clinic_sees_twelve_hour_times_on_the_grid()
+    {
+        var setup = CalendarGridData.Setup() with { TimeFormat = ClinicBlazor.Features.Settings.TimeFormat.TwelveHour };
+        var appointment = CalendarGridData.Appointment(setup, 7, 1, CalendarGridData.Monday, new TimeOnly(13, 30), 45);
+        var grid = context.Render<CalendarGrid>(parameters => parameters
+            .Add(p => p.Setup, setup)
+            .Add(p => p.Days, [CalendarGridData.Monday])
+            .Add(p => p.Practitioners, setup.Practitioners)
+            .Add(p => p.Appointments, [appointment]));
+
+        Assert.Equal("8:00 am", grid.FindAll(".cal-hour")[0].TextContent);
+        Assert.Contains("1:30 pm–2:15 pm", grid.Find("[data-appointment-id='7']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Free_quarter_hours_are_buttons_that_book_and_one_per_lane_is_in_the_tab_order()
+    {
+        var setup = CalendarGridData.Setup(practitioners: 1);
+        var nineOClock = CalendarGridData.Appointment(setup, 1, 1, CalendarGridData.Monday, new TimeOnly(8, 0), 30);
+        CalendarSlot? chosen = null;
+        var grid = context.Render<CalendarGrid>(parameters => parameters
+            .Add(p => p.Setup, setup)
+            .Add(p => p.Days, [CalendarGridData.Monday])
+            .Add(p => p.Practitioners, setup.Practitioners)
+            .Add(p => p.Appointments, [nineOClock])
+            .Add(p => p.OnSlotClick, slot => chosen = slot));
+
+        var slots = grid.FindAll(".cal-slot");
+        Assert.Equal(40 - 2, slots.Count);
+        Assert.Single(slots, s => s.GetAttribute("tabindex") == "0");
+        Assert.Equal("Book 08:30 with Practitioner 1 on Mon 23 Nov", slots[0].GetAttribute("aria-label"));
+
+        slots[0].Click();
+
+        Assert.Equal(new CalendarSlot(1, new DateTime(2026, 11, 23, 8, 30, 0)), chosen);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

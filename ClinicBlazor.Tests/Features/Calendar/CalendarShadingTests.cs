@@ -112,7 +112,7 @@ public sealed class CalendarShadingTests : IAsyncLifetime
         Assert.NotNull(marker);
         Assert.Equal("Booked online", marker.GetAttribute("aria-label"));
         Assert.Contains("Booked online", marker.TextContent, StringComparison.Ordinal);
-        Assert.EndsWith(", booked online", block.GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.EndsWith(", booked online", block.GetAttribute("title"), StringComparison.Ordinal);
         Assert.Null(grid.Find("[data-appointment-id='2']").QuerySelector("[data-testid='booked-online']"));
     }
 

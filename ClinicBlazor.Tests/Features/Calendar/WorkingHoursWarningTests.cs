@@ -150,6 +150,7 @@ public sealed class WorkingHoursWarningTests(FakeClockClinicAppFactory app) : IC
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PatientService>());
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<AppointmentService>());
         context.Services.AddScoped<AppointmentActions>();
+        context.Services.AddScoped<ClinicBlazor.Components.Layout.BrowserHelpers>();
         return scope;
     }
 

@@ -82,16 +82,6 @@ public sealed class SignInTests(ClinicAppFactory app) : IClassFixture<ClinicAppF
     }
 
     [Fact]
-    public async Task Health_reports_the_database()
-    {
-        using var client = new SignInClient(app.ServerAddress);
-
-        var body = await client.Http.GetStringAsync("/healthz");
-
-        Assert.Contains("\"database\":{\"status\":\"Healthy\"", body, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Receptionist_is_refused_admin_pages()
     {
         using var client = new SignInClient(app.ServerAddress);

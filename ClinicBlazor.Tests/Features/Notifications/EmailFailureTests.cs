@@ -35,7 +35,7 @@ public sealed class EmailFailureTests : IAsyncLifetime
 
         await using (var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email))
         {
-            Assert.True((await scope.ServiceProvider.GetRequiredService<NoticeHistory>().ResendAsync(failed.Id)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<DeliveryResend>().ResendAsync(failed.Id)).Succeeded);
         }
 
         await app.DispatchAsync();
@@ -56,7 +56,7 @@ public sealed class EmailFailureTests : IAsyncLifetime
 
         var held = (await app.NoticeForAsync(appointmentId)).Email();
         Assert.Equal(DeliveryState.Retrying, held.State);
-        Assert.Equal("waiting for the email settings to be fixed", held.Reason);
+        Assert.Equal(HoldCode.EmailSettings, held.WaitingFor);
         Assert.Contains("refused the app's sign-in", await ProblemSeenByAsync(DemoSignIns.Admin.Email));
         Assert.Null(await ProblemSeenByAsync(DemoSignIns.Receptionist.Email));
 

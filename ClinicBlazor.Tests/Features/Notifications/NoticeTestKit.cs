@@ -1,3 +1,4 @@
+using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Common;
 using ClinicBlazor.Features.Notifications;
@@ -19,9 +20,9 @@ internal static class NoticeTestKit
     /// <summary>Thu 26 Nov 02:00 in Sydney: nothing of the demo clinic's is booked at night.</summary>
     public static readonly DateTime NightSlot = Now.AddHours(41);
 
-    public static ClinicAppFactory NewApp(MaildevServer? maildev = null, int batchWindowSeconds = 60, bool fakeClock = true)
+    public static ClinicAppFactory NewApp(MaildevServer? maildev = null, int batchWindowSeconds = 60, bool fakeClock = true, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var app = new ClinicAppFactory().With("Notifications:BatchWindowSeconds", batchWindowSeconds.ToString());
+        var app = ClinicAppFactory.On(provider).With("Notifications:BatchWindowSeconds", batchWindowSeconds.ToString());
         if (fakeClock)
         {
             app.Clock = new FakeTimeProvider(new DateTimeOffset(Now));

@@ -41,7 +41,12 @@ public class OnlineBookingTests : IAsyncLifetime
         Assert.Contains("Cancel appointment", page, StringComparison.Ordinal);
         Assert.Equal(AppointmentStatus.Booked, (await AppointmentAsync(confirmation.AppointmentId)).Status);
 
-        var response = await client.Http.PostAsync($"/booking/{confirmation.Token}", Form(page, "cancel-booking", ("Input.Reason", "Sick")));
+        var asked = await client.Http.PostAsync($"/booking/{confirmation.Token}", Form(page, "cancel-booking", ("Input.Reason", "Sick")));
+        var confirmPage = await asked.Content.ReadAsStringAsync();
+        Assert.Contains("Cancel this appointment?", confirmPage, StringComparison.Ordinal);
+        Assert.Equal(AppointmentStatus.Booked, (await AppointmentAsync(confirmation.AppointmentId)).Status);
+
+        var response = await client.Http.PostAsync($"/booking/{confirmation.Token}", Form(confirmPage, "cancel-booking", ("Input.Reason", "Sick"), ("Input.Confirmed", "true")));
 
         Assert.Contains("Your appointment is cancelled", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var appointment = await AppointmentAsync(confirmation.AppointmentId);
@@ -50,6 +55,28 @@ public class OnlineBookingTests : IAsyncLifetime
         Assert.Equal("the patient, online", appointment.CancelledByName);
         Assert.Equal(CancellationReason.Sick, appointment.CancellationReason);
         Assert.Null(appointment.CancelledByUserId);
+    }
+
+    [Fact]
+    public async Task Booking_pages_show_the_clinics_address_and_phone_and_times_in_its_format()
+    {
+        await using (var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email))
+        {
+            var settings = scope.ServiceProvider.GetRequiredService<ClinicBlazor.Features.Settings.ClinicSettingsService>();
+            var details = await settings.GetDetailsAsync();
+            var saved = await settings.SaveDetailsAsync(details with { Address = "12 Harbour St, Sydney NSW 2000", TimeFormat = ClinicBlazor.Features.Settings.TimeFormat.TwelveHour });
+            Assert.True(saved.Succeeded, saved.Error);
+        }
+
+        using var client = new SignInClient(app.ServerAddress);
+        var page = WebUtility.HtmlDecode(await client.Http.GetStringAsync("/book?date=2026-11-26"));
+
+        Assert.Contains("12 Harbour St, Sydney NSW 2000", page, StringComparison.Ordinal);
+        Assert.Matches(@">\d{1,2}:\d{2} (am|pm)<", page);
+        Assert.DoesNotMatch(@">\d{2}:\d{2}<", page);
+        var confirmation = await BookFirstFreeSlotAsync(new DateOnly(2026, 11, 27));
+        var manage = WebUtility.HtmlDecode(await client.Http.GetStringAsync($"/booking/{confirmation.Token}"));
+        Assert.Matches(@"Friday 27 November 2026 at \d{1,2}:\d{2} (am|pm)", manage);
     }
 
     [Fact]
@@ -253,9 +280,10 @@ public class OnlineBookingTests : IAsyncLifetime
         return new FormUrlEncodedContent(values);
     }
 
-    // Blazor appends freshly encrypted component state to every response; the page itself is what must match.
+    // Blazor appends freshly encrypted component state to every response, and the import map carries
+    // the response's own CSP nonce and request reference; the page itself is what must match.
     private static string WithoutPerRequestState(string html) =>
-        System.Text.RegularExpressions.Regex.Replace(html, "<!--Blazor-Server-Component-State:[^>]*-->", "");
+        System.Text.RegularExpressions.Regex.Replace(html, "<!--Blazor-Server-Component-State:[^>]*-->| nonce=\"[^\"]*\"|<code>[^<]*</code>", "");
 
     private static async Task<byte[]> ReadSharedAsync(string path)
     {

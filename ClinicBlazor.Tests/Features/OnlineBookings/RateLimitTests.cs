@@ -10,7 +10,7 @@ public sealed class RateLimitTests
     {
         await using var app = new ClinicAppFactory()
             .With("OnlineBookings:PermitLimit", "5")
-            .With("OnlineBookings:TrustedProxies:0", "127.0.0.1");
+            .With("ForwardedHeaders:KnownProxies:0", "127.0.0.1");
         using var client = new SignInClient(app.ServerAddress);
 
         for (var i = 0; i < 5; i++)
@@ -31,7 +31,7 @@ public sealed class RateLimitTests
         // 127.0.0.1 is not, so its X-Forwarded-For cannot give it fresh addresses.
         await using var app = new ClinicAppFactory()
             .With("OnlineBookings:PermitLimit", "5")
-            .With("OnlineBookings:TrustedProxies:0", "10.20.30.40");
+            .With("ForwardedHeaders:KnownProxies:0", "10.20.30.40");
         using var client = new SignInClient(app.ServerAddress);
 
         for (var i = 0; i < 5; i++)

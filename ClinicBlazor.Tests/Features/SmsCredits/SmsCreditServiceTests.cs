@@ -164,7 +164,7 @@ public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCredits
         var credits = scope.ServiceProvider.GetRequiredService<SmsCreditService>();
         await using var db = await app.CreateDbContextAsync();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => credits.TryChargeAsync(db, 1, NextAttempt(), "no transaction"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Ledger.TryChargeAsync(db, 1, NextAttempt(), "no transaction"));
     }
 
     [Fact]
@@ -284,6 +284,9 @@ public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCredits
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The ledger's movements, which the dispatcher makes inside its own transactions.</summary>
+    private SmsCreditLedger Ledger => app.Services.GetRequiredService<SmsCreditLedger>();
+
     private static int NextAttempt() => Interlocked.Increment(ref nextAttemptId);
 
     private async Task<bool> ChargeAfterGateAsync(SmsCreditService credits, int deliveryId, TaskCompletionSource ready, Task gate)
@@ -293,7 +296,7 @@ public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCredits
         ready.SetResult();
         await gate;
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var charged = await credits.TryChargeAsync(db, deliveryId, NextAttempt(), "race");
+        var charged = await Ledger.TryChargeAsync(db, deliveryId, NextAttempt(), "race");
         await transaction.CommitAsync();
         return charged;
     }
@@ -302,7 +305,7 @@ public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCredits
     {
         await using var db = await app.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var charged = await credits.TryChargeAsync(db, deliveryId, attemptId, note);
+        var charged = await Ledger.TryChargeAsync(db, deliveryId, attemptId, note);
         await transaction.CommitAsync();
         return charged;
     }
@@ -311,7 +314,7 @@ public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCredits
     {
         await using var db = await app.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var refunded = await credits.RefundAsync(db, deliveryId, attemptId, "Twilio refused: 21211");
+        var refunded = await Ledger.RefundAsync(db, deliveryId, attemptId, "Twilio refused: 21211");
         await transaction.CommitAsync();
         return refunded;
     }
@@ -326,7 +329,7 @@ public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCredits
     private async Task<int> BalanceAsync()
     {
         await using var db = await app.CreateDbContextAsync();
-        return await SmsCreditService.BalanceAsync(db);
+        return await SmsCreditLedger.BalanceAsync(db);
     }
 
     private async Task<int> LedgerCountAsync()
@@ -338,6 +341,6 @@ public class SmsCreditServiceTests(SmsCreditsApp app) : IClassFixture<SmsCredits
     private async Task AssertLedgerMatchesBalanceAsync()
     {
         await using var db = await app.CreateDbContextAsync();
-        Assert.Equal(await SmsCreditService.BalanceAsync(db), await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount));
+        Assert.Equal(await SmsCreditLedger.BalanceAsync(db), await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount));
     }
 }

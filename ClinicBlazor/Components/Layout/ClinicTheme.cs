@@ -13,6 +13,12 @@ public static class ClinicTheme
             Secondary = "#5c6bc0",
             AppbarBackground = "#00695c",
             Background = "#f6f8f8",
+            // Darker than MudBlazor's defaults so text and outlines reach 4.5:1 on white and on the
+            // page background (the red of "Cancel appointment", labels, secondary text).
+            Error = "#c62828",
+            ErrorDarken = "#a31f1f",
+            TextSecondary = "#4f5b60",
+            ActionDefault = "#4f5b60",
             DrawerBackground = "#ffffff",
         },
         Typography = new Typography

@@ -127,6 +127,28 @@ namespace ClinicBlazor.Data.Migrations
                     b.ToTable("AppointmentType");
                 });
 
+            modelBuilder.Entity("ClinicBlazor.Features.Calendar.CalendarViewPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ShowCancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowWeekend")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WeekPractitionerIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("CalendarViewPreference");
+                });
+
             modelBuilder.Entity("ClinicBlazor.Features.Common.AuditEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -166,6 +188,47 @@ namespace ClinicBlazor.Data.Migrations
                     b.HasIndex("AtUtc");
 
                     b.ToTable("AuditEntry");
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Health.HealthProbe", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("HealthProbes", (string)null);
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("StaffSessions", (string)null);
                 });
 
             modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffUser", b =>
@@ -427,6 +490,10 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NoticeId");
@@ -444,6 +511,9 @@ namespace ClinicBlazor.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AttemptCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Channel")
@@ -466,8 +536,18 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("PractitionerId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedLink")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ProviderId")
                         .HasMaxLength(200)
@@ -498,6 +578,8 @@ namespace ClinicBlazor.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("State");
 
                     b.ToTable("OutboxMessage");
                 });
@@ -569,6 +651,11 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CountryCode")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -592,6 +679,9 @@ namespace ClinicBlazor.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeFormat")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TimeZoneId")
                         .IsRequired()
@@ -675,11 +765,16 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("OutboxMessageId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AtUtc");
 
                     b.HasIndex("AttemptId");
+
+                    b.HasIndex("OutboxMessageId");
 
                     b.ToTable("SmsCreditLedger", (string)null);
                 });
@@ -968,6 +1063,15 @@ namespace ClinicBlazor.Data.Migrations
                     b.Navigation("Patient");
 
                     b.Navigation("Practitioner");
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>
+                {
+                    b.HasOne("ClinicBlazor.Features.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ClinicBlazor.Features.Notifications.CancellationNotice", b =>

@@ -14,6 +14,7 @@ public static class PostgreSqlDatabase
     {
         var services = builder.Services;
         services.AddSingleton<PostgreSqlWriterLock>();
+        services.AddSingleton<IDatabaseEngine, PostgreSqlEngine>();
         services.AddDbContextFactory<PostgreSqlClinicDbContext>((provider, options) => options
             .UseNpgsql(DataExtensions.ConnectionString(provider.GetRequiredService<IConfiguration>()),
                 npgsql => npgsql.MigrationsAssembly(typeof(PostgreSqlClinicDbContext).Assembly.FullName))

@@ -1,3 +1,4 @@
+using ClinicBlazor.Components.Layout;
 using ClinicBlazor.Features.Appointments;
 using MudBlazor;
 
@@ -10,7 +11,7 @@ public sealed record CancellationChoice(CancellationReason? Reason, string? Note
 /// The staff side of cancelling, shared by the calendar and the Patients page: ask (reason, note,
 /// confirm), cancel through <see cref="AppointmentService"/>, then offer Undo in a snackbar.
 /// </summary>
-public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackbar, AppointmentService appointments)
+public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackbar, AppointmentService appointments, BrowserHelpers browser)
 {
     public const string CancelledMessage = "Appointment cancelled";
 
@@ -40,6 +41,8 @@ public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackba
             options.VisibleStateDuration = 15_000;
             options.OnClick = _ => ReinstateAsync(appointmentId);
         });
+        // Undo is the next thing someone may want: the keyboard's focus goes there, not to the page's body.
+        await browser.FocusUndoAsync();
         return true;
     }
 
@@ -58,6 +61,6 @@ public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackba
     }
 
     /// <summary>How an appointment is named in dialogs: "Jane Smith · Tue 24 Nov 10:30 with Priya Patel".</summary>
-    public static string Summary(string patientName, DateTime localStart, string practitionerName) =>
-        $"{patientName} · {localStart:ddd d MMM HH:mm} with {practitionerName}";
+    public static string Summary(string patientName, DateTime localStart, string practitionerName, Settings.TimeFormat timeFormat = Settings.TimeFormat.TwentyFourHour) =>
+        $"{patientName} · {localStart:ddd d MMM} {Settings.ClinicTimeFormat.Time(timeFormat, localStart)} with {practitionerName}";
 }

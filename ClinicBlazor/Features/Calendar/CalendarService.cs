@@ -55,8 +55,14 @@ public sealed record CalendarSetup(
     string TimeZoneId,
     IReadOnlyList<BusinessHoursView> BusinessHours,
     IReadOnlyList<CalendarPractitioner> Practitioners,
-    IReadOnlyList<CalendarAppointmentType> AppointmentTypes)
+    IReadOnlyList<CalendarAppointmentType> AppointmentTypes,
+    TimeFormat TimeFormat = TimeFormat.TwentyFourHour)
 {
+    /// <summary>A time as the clinic writes it: "14:30" or "2:30 pm".</summary>
+    public string Time(DateTime local) => TimeFormat.Time(local);
+
+    public string Time(TimeOnly local) => TimeFormat.Time(local);
+
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);
@@ -86,7 +92,7 @@ public sealed class CalendarService(IDbContextFactory<ClinicDbContext> dbFactory
             .Select(t => new CalendarAppointmentType(t.Id, t.Name, t.DurationMinutes, t.Color))
             .ToListAsync(cancellationToken);
         var hours = clinic.BusinessHours.Select(h => new BusinessHoursView(h.Day, h.Opens, h.Closes)).OrderBy(h => h.Day).ToList();
-        return new CalendarSetup(clinic.TimeZoneId, hours, practitioners, types);
+        return new CalendarSetup(clinic.TimeZoneId, hours, practitioners, types, clinic.TimeFormat);
     }
 
     /// <summary>Every appointment (cancelled ones too) starting in [fromUtc, toUtc), in one query.</summary>
@@ -199,6 +205,8 @@ public static class CalendarExtensions
     public static WebApplicationBuilder AddCalendar(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<CalendarService>();
+        builder.Services.AddScoped<CalendarPreferencesService>();
+        builder.Services.AddScoped<ClinicBlazor.Components.Layout.BrowserHelpers>();
         builder.Services.AddScoped<AppointmentActions>();
         return builder;
     }

@@ -3,6 +3,7 @@ using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.Settings;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ClinicBlazor.Features.DemoClinic;
 
@@ -20,6 +21,9 @@ public sealed class ClinicStartup(
 
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
+        // Every option registered with ValidateOnStart, checked now rather than when the host
+        // starts: a wrong setting must stop the app before it migrates or seeds anything.
+        services.GetService<IStartupValidator>()?.Validate();
         await using var startupLock = await services.LockClinicStartupAsync(cancellationToken);
         await services.MigrateClinicDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
@@ -47,7 +51,7 @@ public sealed class ClinicStartup(
                 "The database is empty and demo seeding is off: set Setup:AdminEmail and Setup:AdminPassword for the clinic's first admin, or set Demo:Seed=true for the demo clinic.");
         }
 
-        logger.LogInformation("Creating the first admin {Email}", email);
+        logger.LogInformation("Creating the clinic's first admin from Setup:AdminEmail");
         try
         {
             await DemoClinicSeeder.EnsureUserAsync(userManager, "Practice manager", email.Trim(), password, [Roles.Admin]);

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using ClinicBlazor.Data;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Identity;
 
@@ -30,14 +32,25 @@ internal sealed class CurrentUser(AuthenticationStateProvider authenticationStat
 /// The one place services ask "who is this, and may they?". Every service method that acts for a
 /// person starts with <see cref="RequireAsync(Permission)"/>, so a forgotten check is visible in review.
 /// </summary>
-public sealed class ClinicAuthorization(ICurrentUser currentUser)
+public sealed class ClinicAuthorization(ICurrentUser currentUser, IDbContextFactory<ClinicDbContext> dbFactory)
 {
     public const string DisplayNameClaim = "clinic:display_name";
 
+    /// <summary>
+    /// The signed-in staff member, or null: also null once they are deactivated or while they must
+    /// change their password, whatever their cookie or open page still says.
+    /// </summary>
     public async Task<Actor?> GetActorAsync()
     {
-        var principal = await currentUser.GetPrincipalAsync();
-        return ToActor(principal);
+        var actor = ToActor(await currentUser.GetPrincipalAsync());
+        if (actor is null)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var allowed = await db.Users.AsNoTracking().AnyAsync(u => u.Id == actor.UserId && u.IsActive && !u.MustChangePassword);
+        return allowed ? actor : null;
     }
 
     public async Task<Actor> RequireSignedInAsync()

@@ -1,5 +1,7 @@
 using ClinicBlazor.Data;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -7,11 +9,43 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ClinicBlazor.Features.Identity;
 
+/// <summary>The <c>SignIn</c> section: sign-in attempts one client address may make per window (account lockout stays on top).</summary>
+public sealed class SignInThrottleOptions
+{
+    public const string Section = "SignIn";
+
+    public int PermitLimit { get; set; } = 10;
+
+    public int WindowSeconds { get; set; } = 300;
+}
+
 public static class IdentityExtensions
 {
+    public const string SignInRateLimitPolicy = "sign-in";
+
     public static WebApplicationBuilder AddClinicIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var throttle = builder.Configuration.GetSection(SignInThrottleOptions.Section).Get<SignInThrottleOptions>() ?? new();
+        if (throttle.PermitLimit < 1 || throttle.WindowSeconds < 1)
+        {
+            throw new InvalidOperationException("SignIn:PermitLimit and SignIn:WindowSeconds must be at least 1.");
+        }
+
+        // Sign-in posts per client address (the connection's, or a configured proxy's X-Forwarded-For):
+        // one address cannot try passwords across many accounts, nor lock them all out.
+        services.AddRateLimiter(limiter => limiter.AddPolicy(SignInRateLimitPolicy, context =>
+            HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = throttle.PermitLimit, Window = TimeSpan.FromSeconds(throttle.WindowSeconds), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("reading")));
+
+        services.AddSingleton<DatabaseTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore>((cookie, store) => cookie.SessionStore = store);
+        services.AddScoped<SessionEndReason>();
+        services.AddSingleton(new RevalidationInterval(TimeSpan.FromMinutes(1)));
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<AuthenticationStateProvider, RevalidatingStaffAuthenticationStateProvider>();
@@ -35,6 +69,10 @@ public static class IdentityExtensions
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+
+            // The sign-in page decides where to go after signing in (local, well-formed paths only);
+            // the cookie handler's own jump to ?ReturnUrl would put any text into a Location header.
+            cookie.Events.OnRedirectToReturnUrl = _ => Task.CompletedTask;
         });
 
         services.AddIdentityCore<StaffUser>(options =>

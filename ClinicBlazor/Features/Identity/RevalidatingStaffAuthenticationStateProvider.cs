@@ -13,10 +13,12 @@ namespace ClinicBlazor.Features.Identity;
 internal sealed class RevalidatingStaffAuthenticationStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    SessionEndReason endReason,
+    RevalidationInterval interval)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => interval.Value;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
@@ -39,6 +41,8 @@ internal sealed class RevalidatingStaffAuthenticationStateProvider(
         var user = await userManager.GetUserAsync(principal);
         if (user is null || !user.IsActive)
         {
+            // The page the user is looking at ends on "your account was deactivated".
+            endReason.Deactivated = user is not null;
             return false;
         }
 
@@ -46,3 +50,6 @@ internal sealed class RevalidatingStaffAuthenticationStateProvider(
         return principalStamp == await userManager.GetSecurityStampAsync(user);
     }
 }
+
+/// <summary>How often open pages re-check their user (a minute; tests shorten it).</summary>
+public sealed record RevalidationInterval(TimeSpan Value);

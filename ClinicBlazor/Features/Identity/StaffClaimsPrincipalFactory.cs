@@ -15,6 +15,11 @@ internal sealed class StaffClaimsPrincipalFactory(
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(ClinicAuthorization.DisplayNameClaim, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? user.UserName ?? "" : user.DisplayName));
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(StaffSessionRules.MustChangePasswordClaim, "true"));
+        }
+
         return identity;
     }
 }

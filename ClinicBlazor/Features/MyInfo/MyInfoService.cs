@@ -33,6 +33,9 @@ public sealed record SaveMyInfo(
 /// <summary>Saved, or refused with one message per field (keyed by <see cref="SaveMyInfo"/>'s property names).</summary>
 public sealed record MyInfoSaveResult(IReadOnlyDictionary<string, string> Errors)
 {
+    /// <summary>The key of a refusal that belongs to the whole form (the save itself failed).</summary>
+    public const string FormError = "";
+
     public bool Succeeded => Errors.Count == 0;
 
     public string? ErrorFor(string field) => Errors.GetValueOrDefault(field);
@@ -157,7 +160,15 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (StorageFailure.IsDiskFull(exception))
+        {
+            return new MyInfoSaveResult(new Dictionary<string, string> { [MyInfoSaveResult.FormError] = StorageFailure.DiskFullSentence });
+        }
+
         return new MyInfoSaveResult(new Dictionary<string, string>());
     }
 

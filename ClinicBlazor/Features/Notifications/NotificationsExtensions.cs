@@ -25,8 +25,11 @@ public static class NotificationsExtensions
         services.AddSingleton<NoticeSignal>();
         services.AddSingleton<NoticeDispatcher>();
         services.AddScoped<Sms.ISmsStatusSink, Sms.NoticeSmsStatusSink>();
-        services.AddSingleton<OutgoingEmail>();
+        services.AddSingleton<QueuedMessages>();
+        services.AddSingleton<PrivateLinks>();
         services.AddScoped<NoticeHistory>();
+        services.AddScoped<DeliveryResend>();
+        services.AddScoped<TestNotifications>();
         services.AddHostedService<PickupFolderWarning>();
         services.AddHealthChecks().AddCheck<EmailSenderHealthCheck>("email");
 
@@ -50,36 +53,5 @@ public static class NotificationsExtensions
         // taken up again when its lease expires, which is the same path as a crash.
         services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = false);
         return builder;
-    }
-}
-
-/// <summary>The pickup folder holds patient data in clear: fine for development, worth a warning anywhere else.</summary>
-internal sealed class PickupFolderWarning(IOptions<NotificationsOptions> options, IEmailSender sender, IHostEnvironment environment, ILogger<PickupFolderWarning> logger) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!options.Value.Email.UsesSmtp && !environment.IsDevelopment())
-        {
-            logger.LogWarning("No SMTP host is configured (Notifications:Email:Smtp:Host): emails are written to the {Sender}, in clear, and nobody receives them. Configure SMTP for real use.", sender.Description);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>/healthz "email": which sender is in use, and whether email is held by wrong settings.</summary>
-internal sealed class EmailSenderHealthCheck(IEmailSender sender, IServiceScopeFactory scopes) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var factory = scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.ClinicDbContext>>();
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var held = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Set<NoticeDelivery>(), d => d.State == DeliveryState.Retrying && d.Reason == NoticeDispatcher.WaitingForEmailSettings, cancellationToken);
-        return held == 0
-            ? HealthCheckResult.Healthy($"Email goes through {sender.Description}.")
-            : HealthCheckResult.Degraded($"Email through {sender.Description} is held: the mail server refused the sign-in.");
     }
 }

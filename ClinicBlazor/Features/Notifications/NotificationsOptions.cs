@@ -18,9 +18,6 @@ public sealed class NotificationsOptions
     /// </summary>
     public int LeaseSeconds { get; set; } = 300;
 
-    /// <summary>Where links in messages point ("https://clinic.example"); defaults to the app's own address.</summary>
-    public string? PublicBaseUrl { get; set; }
-
     public RetryOptions Retry { get; set; } = new();
     public EmailOptions Email { get; set; } = new();
 
@@ -98,11 +95,6 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
         if (options.Retry.GiveUpAfterHours is < 1 or > 168)
         {
             errors.Add($"Notifications:Retry:GiveUpAfterHours must be between 1 and 168 hours (it is {options.Retry.GiveUpAfterHours}).");
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) && !Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out _))
-        {
-            errors.Add($"Notifications:PublicBaseUrl must be an absolute URL such as https://clinic.example (it is \"{options.PublicBaseUrl}\").");
         }
 
         var smtp = options.Email.Smtp;

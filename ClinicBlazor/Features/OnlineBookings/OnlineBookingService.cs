@@ -92,7 +92,8 @@ public sealed class OnlineBookingService(
     AvailabilityService availability,
     AppointmentService appointments,
     CalendarNotifier calendarNotifier,
-    OutgoingEmail outgoingEmail,
+    PrivateLinks privateLinks,
+    NoticeSignal signal,
     TimeProvider clock)
 {
     public const string SlotJustTaken = "Sorry, that time was just taken. Please choose another time.";
@@ -124,8 +125,10 @@ public sealed class OnlineBookingService(
     }
 
     /// <summary>
-    /// Books the slot for the patient and emails them the confirmation (through the outbox) with
-    /// their private link, <paramref name="manageLinkBase"/> followed by the token.
+    /// Books the slot for the patient and queues their confirmation email, with their private link
+    /// (<paramref name="manageLinkBase"/> followed by the token), in the booking's transaction: the
+    /// dispatcher sends it, and retries it while the mail server is down. The link is kept encrypted
+    /// until it is sent; the Outbox shows it masked.
     /// </summary>
     public async Task<Result<BookingConfirmation>> BookAsync(string slotKey, int appointmentTypeId, PatientDetailsInput details, string manageLinkBase, CancellationToken cancellationToken = default)
     {
@@ -153,6 +156,7 @@ public sealed class OnlineBookingService(
         var (token, hash) = BookingToken.Create();
         Appointment appointment;
         string practitionerName;
+        BookingConfirmation confirmation;
 
         // BEGIN IMMEDIATE: the re-check and the insert see the same bookings, so two patients can
         // never both get the last slot.
@@ -180,21 +184,20 @@ public sealed class OnlineBookingService(
             };
             db.Add(appointment);
             await db.SaveChangesAsync(cancellationToken);
+            confirmation = new BookingConfirmation(token, appointment.Id, practitionerName, type.Name, clinic.ToLocal(startUtc), details.Email.Trim());
+            OutboxQueue.Email(
+                db,
+                BookingConfirmationEmail.Create(clinic.Name, clinic.Phone, confirmation, details.FirstName.Trim(), manageLinkBase + OutboxMessage.MaskedLink),
+                BookingConfirmationEmail.Kind,
+                practitionerId: null,
+                clock.GetUtcNow().UtcDateTime,
+                privateLinks.Protect(token));
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
+        await signal.DeliveriesDueAsync(clock.GetUtcNow().UtcDateTime);
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Booked, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
-        var confirmation = new BookingConfirmation(token, appointment.Id, practitionerName, type.Name, clinic.ToLocal(startUtc), details.Email.Trim());
-
-        // After the commit, never inside it; a failed send stays on the Outbox page as not sent,
-        // and the patient still has the link on screen.
-        // The Outbox keeps a copy without the private link: the token exists only in the patient's email.
-        await outgoingEmail.SendNowAsync(
-            BookingConfirmationEmail.Create(clinic.Name, clinic.Phone, confirmation, details.FirstName.Trim(), manageLinkBase + token),
-            BookingConfirmationEmail.Kind,
-            practitionerId: null,
-            recordAs: BookingConfirmationEmail.Create(clinic.Name, clinic.Phone, confirmation, details.FirstName.Trim(), manageLinkBase + "(private link, not kept)"),
-            cancellationToken: cancellationToken);
         return Result<BookingConfirmation>.Ok(confirmation);
     }
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ClinicBlazor.Features.OnlineBookings;
 
@@ -11,9 +9,6 @@ public sealed class OnlineBookingOptions
     public int PermitLimit { get; set; } = 60;
 
     public int WindowSeconds { get; set; } = 60;
-
-    /// <summary>Reverse proxies whose X-Forwarded-For is believed (IP addresses). None by default.</summary>
-    public List<string> TrustedProxies { get; set; } = [];
 }
 
 public static class OnlineBookingsExtensions
@@ -31,23 +26,6 @@ public static class OnlineBookingsExtensions
 
         builder.Services.AddScoped<OnlineBookingService>();
 
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the proxies named in configuration are believed; anyone else's header is ignored.
-            forwarded.KnownProxies.Clear();
-            forwarded.KnownIPNetworks.Clear();
-            foreach (var proxy in options.TrustedProxies)
-            {
-                if (!IPAddress.TryParse(proxy, out var address))
-                {
-                    throw new InvalidOperationException($"OnlineBookings:TrustedProxies has '{proxy}', which is not an IP address.");
-                }
-
-                forwarded.KnownProxies.Add(address);
-            }
-        });
-
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -63,7 +41,8 @@ public static class OnlineBookingsExtensions
             {
                 var response = rejected.HttpContext.Response;
                 response.ContentType = "text/html; charset=utf-8";
-                response.Headers.RetryAfter = options.WindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : options.WindowSeconds;
+                response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await response.WriteAsync(
                     "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Please wait a moment</title>"
                     + "<link rel=\"stylesheet\" href=\"/css/clinic.css\"></head><body><div class=\"public-shell\"><main class=\"public-card\">"
@@ -76,10 +55,9 @@ public static class OnlineBookingsExtensions
         return builder;
     }
 
-    /// <summary>Client addresses from trusted proxies, the public pages' rate limit and privacy headers.</summary>
+    /// <summary>The public pages' rate limit (per client address, see UseClinicHosting) and privacy headers.</summary>
     public static WebApplication UseOnlineBookings(this WebApplication app)
     {
-        app.UseForwardedHeaders();
         app.Use(async (context, next) =>
         {
             if (IsPublicBookingPath(context.Request.Path))

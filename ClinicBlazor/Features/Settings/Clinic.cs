@@ -12,6 +12,12 @@ public sealed class Clinic
     public string Name { get; set; } = "";
     public string Phone { get; set; } = "";
 
+    /// <summary>Street address as patients should read it (may span lines); shown on the online-booking pages.</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>How times are written on every page, email and SMS: 24-hour ("14:30", the default) or 12-hour ("2:30 pm").</summary>
+    public TimeFormat TimeFormat { get; set; } = TimeFormat.TwentyFourHour;
+
     /// <summary>ISO 3166 region ("AU"): the default region for phone numbers.</summary>
     public string CountryCode { get; set; } = "AU";
 
@@ -32,6 +38,13 @@ public sealed class Clinic
         TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZone);
 }
 
+/// <summary>The clinic's clock style, chosen in Settings.</summary>
+public enum TimeFormat
+{
+    TwentyFourHour = 0,
+    TwelveHour = 1,
+}
+
 /// <summary>Opening hours for one weekday; a closed day has no row.</summary>
 public sealed class BusinessHours
 {
@@ -49,6 +62,7 @@ internal sealed class ClinicConfiguration : IEntityTypeConfiguration<Clinic>
         builder.Property(c => c.Id).ValueGeneratedNever();
         builder.Property(c => c.Name).HasMaxLength(200);
         builder.Property(c => c.Phone).HasMaxLength(40);
+        builder.Property(c => c.Address).HasMaxLength(400);
         builder.Property(c => c.CountryCode).HasMaxLength(2);
         builder.Property(c => c.TimeZoneId).HasMaxLength(64);
         builder.Ignore(c => c.TimeZone);

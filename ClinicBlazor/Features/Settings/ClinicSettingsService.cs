@@ -11,7 +11,14 @@ namespace ClinicBlazor.Features.Settings;
 /// <summary>Opening hours of one weekday as the Clinic tab edits them; a closed day has <see cref="Open"/> false.</summary>
 public sealed record BusinessDay(DayOfWeek Day, bool Open, TimeOnly Opens, TimeOnly Closes);
 
-public sealed record ClinicDetails(string Name, string Phone, string CountryCode, string TimeZoneId, IReadOnlyList<BusinessDay> Hours);
+public sealed record ClinicDetails(
+    string Name,
+    string Phone,
+    string CountryCode,
+    string TimeZoneId,
+    IReadOnlyList<BusinessDay> Hours,
+    string Address = "",
+    TimeFormat TimeFormat = TimeFormat.TwentyFourHour);
 
 public sealed record OnlineBookingSettings(
     bool Enabled,
@@ -36,6 +43,7 @@ public sealed class ClinicSettingsService(
     public const string UnknownCountry = "Choose a country from the list.";
     public const string ClosesBeforeOpens = "{0}: closing time must be after opening time.";
     public const string InvalidPhone = "Enter a phone number that is valid in the clinic's country.";
+    public const string AddressTooLong = "Keep the address under 400 characters.";
     public const string HorizonOutOfRange = "Patients may book between 1 and 365 days ahead.";
     public const string CutoffOutOfRange = "The cancellation cut-off is between 0 and 168 hours.";
 
@@ -64,6 +72,8 @@ public sealed class ClinicSettingsService(
         clinic.Name = details.Name.Trim();
         clinic.Phone = FormatPhone(details.Phone, details.CountryCode);
         clinic.CountryCode = details.CountryCode;
+        clinic.Address = details.Address.Trim();
+        clinic.TimeFormat = details.TimeFormat;
 
         // Appointments are stored as instants: a new zone changes only how they are shown.
         clinic.TimeZoneId = details.TimeZoneId;
@@ -92,6 +102,8 @@ public sealed class ClinicSettingsService(
         var change = AuditLog.Describe(
             ("Name", before.Name, clinic.Name),
             ("Phone", before.Phone, clinic.Phone),
+            ("Address", before.Address, clinic.Address),
+            ("Time format", ClinicTimeFormat.Describe(before.TimeFormat), ClinicTimeFormat.Describe(clinic.TimeFormat)),
             ("Country", before.CountryCode, clinic.CountryCode),
             ("Time zone", before.TimeZoneId, clinic.TimeZoneId),
             ("Business hours", DescribeHours(before.Hours), DescribeHours(ToDetails(clinic).Hours)));
@@ -202,6 +214,16 @@ public sealed class ClinicSettingsService(
             return Result.Fail(InvalidPhone, nameof(details.Phone));
         }
 
+        if (details.Address.Trim().Length > 400)
+        {
+            return Result.Fail(AddressTooLong, nameof(details.Address));
+        }
+
+        if (!Enum.IsDefined(details.TimeFormat))
+        {
+            return Result.Fail("Choose 24-hour or 12-hour times.", nameof(details.TimeFormat));
+        }
+
         foreach (var day in details.Hours.Where(h => h.Open && h.Closes <= h.Opens))
         {
             return Result.Fail(Format(ClosesBeforeOpens, day.Day), nameof(details.Hours));
@@ -248,7 +270,9 @@ public sealed class ClinicSettingsService(
         Enum.GetValues<DayOfWeek>().OrderBy(d => ((int)d + 6) % 7).Select(day =>
             clinic.BusinessHours.FirstOrDefault(h => h.Day == day) is { } hours
                 ? new BusinessDay(day, true, hours.Opens, hours.Closes)
-                : new BusinessDay(day, false, new TimeOnly(9, 0), new TimeOnly(17, 0))).ToList());
+                : new BusinessDay(day, false, new TimeOnly(9, 0), new TimeOnly(17, 0))).ToList(),
+        clinic.Address,
+        clinic.TimeFormat);
 
     private static string DescribeHours(IEnumerable<BusinessDay> hours) =>
         string.Join(", ", hours.Where(h => h.Open).Select(h => $"{h.Day.ToString()[..3]} {h.Opens:HH\\:mm}–{h.Closes:HH\\:mm}"));

@@ -13,7 +13,7 @@ namespace ClinicBlazor.Features.SmsCredits;
 /// mailbox that refuses it shows against that admin). Queued in the charging transaction and sent by
 /// the dispatcher like every other email; nothing sends mail on the side.
 /// </summary>
-internal sealed class LowBalanceEmailAlert(NoticeLinks links, NoticeSignal signal, TimeProvider clock) : ILowBalanceAlert
+internal sealed class LowBalanceEmailAlert(NoticeLinks links, TimeProvider clock) : ILowBalanceAlert
 {
     public const string Kind = "Low SMS credits";
 
@@ -29,12 +29,12 @@ internal sealed class LowBalanceEmailAlert(NoticeLinks links, NoticeSignal signa
         var nowUtc = clock.GetUtcNow().UtcDateTime;
         foreach (var admin in admins)
         {
-            OutgoingEmail.Queue(db, Message(admin.Email, admin.DisplayName, clinicName, balance, threshold, links.BaseUrl), Kind, nowUtc);
+            OutboxQueue.Email(db, Message(admin.Email, admin.DisplayName, clinicName, balance, threshold, links.BaseUrl), Kind, null, nowUtc);
         }
 
+        // Charges happen in dispatcher runs, which send the queued emails after their SMS: no signal
+        // is raised here, inside the charging transaction.
         await db.SaveChangesAsync(cancellationToken);
-        // A charge outside a dispatcher run (a test SMS) has no run coming to send it: ask for one.
-        await signal.DeliveriesDueAsync(nowUtc);
     }
 
     public static EmailMessage Message(string to, string adminName, string clinicName, int balance, int threshold, string baseUrl)

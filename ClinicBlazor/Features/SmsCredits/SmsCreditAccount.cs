@@ -5,7 +5,7 @@ namespace ClinicBlazor.Features.SmsCredits;
 
 /// <summary>
 /// The clinic's SMS credit balance: one row, changed only by single UPDATE statements in
-/// <see cref="SmsCreditService"/> together with a ledger row, so it always equals the ledger's sum.
+/// <see cref="SmsCreditLedger"/> together with a ledger row, so it always equals the ledger's sum.
 /// </summary>
 public sealed class SmsCreditAccount
 {
@@ -52,6 +52,9 @@ public sealed class SmsCreditLedgerEntry
     public int? DeliveryId { get; set; }
 
     public int? AttemptId { get; set; }
+
+    /// <summary>For an SMS that is not a notice's (a test SMS): its Outbox row.</summary>
+    public int? OutboxMessageId { get; set; }
 }
 
 internal sealed class SmsCreditAccountConfiguration : IEntityTypeConfiguration<SmsCreditAccount>
@@ -79,5 +82,6 @@ internal sealed class SmsCreditLedgerEntryConfiguration : IEntityTypeConfigurati
         builder.Property(e => e.ActorName).HasMaxLength(200);
         builder.HasIndex(e => e.AtUtc);
         builder.HasIndex(e => e.AttemptId);
+        builder.HasIndex(e => e.OutboxMessageId);
     }
 }

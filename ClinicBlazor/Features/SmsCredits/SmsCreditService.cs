@@ -33,25 +33,14 @@ public sealed record SmsLedgerRow(
 public sealed record SmsDailyUsage(DateOnly Day, int Credits);
 
 /// <summary>
-/// Told once per crossing when a charge takes the balance below the low-balance threshold, inside
-/// the charging transaction, so an outbox row written here commits or rolls back with the charge.
-/// </summary>
-public interface ILowBalanceAlert
-{
-    Task BalanceFellBelowThresholdAsync(ClinicDbContext db, int balance, int threshold, CancellationToken cancellationToken = default);
-}
-
-/// <summary>
-/// The clinic's SMS credits: admins top up and read the ledger; the notice dispatcher charges one
-/// credit per attempt inside its "mark Sending" transaction and refunds what the provider definitely
-/// refused. The balance changes only by single conditional UPDATEs, each with its ledger row, so two
-/// charges racing for the last credit cannot both win and the balance always equals the ledger's sum.
+/// The SMS credits page: admins top up, set the low-balance threshold and read the ledger. This
+/// service checks who asks and parses what was typed; the movements themselves are <see cref="SmsCreditLedger"/>'s.
 /// </summary>
 public sealed class SmsCreditService(
     IDbContextFactory<ClinicDbContext> dbFactory,
     ClinicAuthorization authorization,
     ClinicDirectory clinicDirectory,
-    ILowBalanceAlert lowBalanceAlert,
+    SmsCreditLedger ledger,
     TimeProvider clock)
 {
     public const int MinTopUp = 1;
@@ -105,7 +94,7 @@ public sealed class SmsCreditService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var balance = await AddAsync(db, SmsCreditKind.TopUp, credits, string.IsNullOrWhiteSpace(note) ? "Top-up" : note.Trim(), actor.UserId, actor.DisplayName, null, null, cancellationToken);
+        var balance = await ledger.TopUpAsync(db, credits, string.IsNullOrWhiteSpace(note) ? "Top-up" : note.Trim(), actor.UserId, actor.DisplayName, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result<int>.Ok(balance);
     }
@@ -118,67 +107,6 @@ public sealed class SmsCreditService(
         return parsed.Succeeded ? await TopUpAsync(parsed.Value, note, cancellationToken) : parsed;
     }
 
-    /// <summary>
-    /// Charges one credit for an SMS attempt, inside the caller's open transaction (the one that marks
-    /// the delivery Sending), and saves the context's pending changes with it. False when there is no
-    /// credit left: nothing is written and the delivery is <c>Skipped: no SMS credits</c>.
-    /// </summary>
-    public async Task<bool> TryChargeAsync(ClinicDbContext db, int deliveryId, int attemptId, string note, CancellationToken cancellationToken = default)
-    {
-        RequireTransaction(db);
-        var charged = await db.Set<SmsCreditAccount>()
-            .Where(a => a.Id == SmsCreditAccount.SingletonId && a.Balance > 0)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance - 1), cancellationToken);
-        if (charged == 0)
-        {
-            return false;
-        }
-
-        var balance = await BalanceAsync(db, cancellationToken);
-        db.Add(Entry(SmsCreditKind.Charge, -1, balance, note, null, null, deliveryId, attemptId));
-        await db.SaveChangesAsync(cancellationToken);
-        await DetectLowBalanceCrossingAsync(db, cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// Gives back an attempt's credit when the provider definitely refused it, inside the caller's open
-    /// transaction. False (and nothing written) when that attempt was never charged or is already refunded,
-    /// so a repeated outcome cannot refund twice.
-    /// </summary>
-    public async Task<bool> RefundAsync(ClinicDbContext db, int deliveryId, int attemptId, string reason, CancellationToken cancellationToken = default)
-    {
-        RequireTransaction(db);
-        var ledger = db.Set<SmsCreditLedgerEntry>().Where(e => e.AttemptId == attemptId && e.DeliveryId == deliveryId);
-        var net = await ledger.Where(e => e.Kind == SmsCreditKind.Charge || e.Kind == SmsCreditKind.Refund).SumAsync(e => e.Amount, cancellationToken);
-        if (net >= 0)
-        {
-            return false;
-        }
-
-        await AddAsync(db, SmsCreditKind.Refund, 1, reason, null, SmsCreditLedgerEntry.SystemActor, deliveryId, attemptId, cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// True exactly once each time the balance is below the threshold (then false until a top-up or
-    /// a new threshold lifts it back), raising <see cref="ILowBalanceAlert"/> in the caller's transaction.
-    /// </summary>
-    public async Task<bool> DetectLowBalanceCrossingAsync(ClinicDbContext db, CancellationToken cancellationToken = default)
-    {
-        var crossed = await db.Set<SmsCreditAccount>()
-            .Where(a => a.Id == SmsCreditAccount.SingletonId && !a.LowBalanceAlerted && a.LowBalanceThreshold > 0 && a.Balance < a.LowBalanceThreshold)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LowBalanceAlerted, true), cancellationToken);
-        if (crossed == 0)
-        {
-            return false;
-        }
-
-        var account = await db.Set<SmsCreditAccount>().AsNoTracking().SingleAsync(a => a.Id == SmsCreditAccount.SingletonId, cancellationToken);
-        await lowBalanceAlert.BalanceFellBelowThresholdAsync(db, account.Balance, account.LowBalanceThreshold, cancellationToken);
-        return true;
-    }
-
     public async Task<SmsCreditSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
     {
         await authorization.RequireAsync(Permission.ManageSmsCredits);
@@ -186,10 +114,6 @@ public sealed class SmsCreditService(
         var account = await db.Set<SmsCreditAccount>().AsNoTracking().SingleAsync(a => a.Id == SmsCreditAccount.SingletonId, cancellationToken);
         return new SmsCreditSummary(account.Balance, account.LowBalanceThreshold);
     }
-
-    /// <summary>The stored balance, read inside whatever the caller has open (no permission needed: a number, no names).</summary>
-    public static async Task<int> BalanceAsync(ClinicDbContext db, CancellationToken cancellationToken = default) =>
-        await db.Set<SmsCreditAccount>().Where(a => a.Id == SmsCreditAccount.SingletonId).Select(a => a.Balance).SingleAsync(cancellationToken);
 
     public async Task<Result> SetLowBalanceThresholdAsync(int threshold, CancellationToken cancellationToken = default)
     {
@@ -203,7 +127,7 @@ public sealed class SmsCreditService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Set<SmsCreditAccount>().Where(a => a.Id == SmsCreditAccount.SingletonId)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.LowBalanceThreshold, threshold), cancellationToken);
-        await ClearAlertIfRecoveredAsync(db, cancellationToken);
+        await SmsCreditLedger.ClearAlertIfRecoveredAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Ok();
     }
@@ -274,53 +198,10 @@ public sealed class SmsCreditService(
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance + credits), cancellationToken);
         db.Add(new SmsCreditLedgerEntry
         {
-            AtUtc = nowUtc, Kind = SmsCreditKind.TopUp, Amount = credits, BalanceAfter = await BalanceAsync(db, cancellationToken),
+            AtUtc = nowUtc, Kind = SmsCreditKind.TopUp, Amount = credits, BalanceAfter = await SmsCreditLedger.BalanceAsync(db, cancellationToken),
             Note = "Opening balance", ActorName = SmsCreditLedgerEntry.SystemActor,
         });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private async Task<int> AddAsync(ClinicDbContext db, SmsCreditKind kind, int credits, string note, string? actorUserId, string actorName, int? deliveryId, int? attemptId, CancellationToken cancellationToken)
-    {
-        await db.Set<SmsCreditAccount>().Where(a => a.Id == SmsCreditAccount.SingletonId)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance + credits), cancellationToken);
-        var balance = await BalanceAsync(db, cancellationToken);
-        db.Add(Entry(kind, credits, balance, note, actorUserId, actorName, deliveryId, attemptId));
-        await db.SaveChangesAsync(cancellationToken);
-        if (kind == SmsCreditKind.TopUp)
-        {
-            // Only a top-up ends a crossing: a refund that lifts the balance back for a moment
-            // (a held channel charging and refunding every retry) must not alert again and again.
-            await ClearAlertIfRecoveredAsync(db, cancellationToken);
-        }
-
-        return balance;
-    }
-
-    private SmsCreditLedgerEntry Entry(SmsCreditKind kind, int amount, int balanceAfter, string note, string? actorUserId, string? actorName, int? deliveryId, int? attemptId) => new()
-    {
-        AtUtc = clock.GetUtcNow().UtcDateTime,
-        Kind = kind,
-        Amount = amount,
-        BalanceAfter = balanceAfter,
-        Note = note.Length > MaxNoteLength ? note[..MaxNoteLength] : note,
-        ActorUserId = actorUserId,
-        ActorName = actorName ?? SmsCreditLedgerEntry.SystemActor,
-        DeliveryId = deliveryId,
-        AttemptId = attemptId,
-    };
-
-    private static async Task ClearAlertIfRecoveredAsync(ClinicDbContext db, CancellationToken cancellationToken) =>
-        await db.Set<SmsCreditAccount>()
-            .Where(a => a.Id == SmsCreditAccount.SingletonId && a.LowBalanceAlerted && (a.LowBalanceThreshold == 0 || a.Balance >= a.LowBalanceThreshold))
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LowBalanceAlerted, false), cancellationToken);
-
-    private static void RequireTransaction(ClinicDbContext db)
-    {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Charges and refunds belong in the caller's transaction (the one that records the attempt): begin one first.");
-        }
     }
 }

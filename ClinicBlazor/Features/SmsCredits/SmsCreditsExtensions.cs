@@ -12,7 +12,8 @@ public static class SmsCreditsExtensions
     public static WebApplicationBuilder AddSmsCredits(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SmsCreditService>();
-        builder.Services.AddScoped<ILowBalanceAlert, LowBalanceEmailAlert>();
+        builder.Services.AddSingleton<SmsCreditLedger>();
+        builder.Services.AddSingleton<ILowBalanceAlert, LowBalanceEmailAlert>();
         return builder;
     }
 

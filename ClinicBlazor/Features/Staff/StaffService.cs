@@ -220,6 +220,7 @@ public sealed class StaffService(
 
         user.IsActive = false;
         Require(await users.UpdateAsync(user));
+        await StaffSession.EndAllAsync(db, userId, cancellationToken);
 
         // The revalidating authentication state provider signs open circuits out within a minute.
         Require(await users.UpdateSecurityStampAsync(user));

@@ -1,3 +1,4 @@
+using ClinicBlazor.Data;
 using ClinicBlazor.Features.Identity;
 using ClinicBlazor.Features.MyInfo;
 using ClinicBlazor.Features.Notifications;
@@ -14,11 +15,19 @@ namespace ClinicBlazor.Tests.Features.Notifications.Sms;
 /// SMS notices end to end against the Twilio stand-in, the dispatcher driven directly on a fake
 /// clock: every outcome, and for each the ledger's net charge for that delivery.
 /// </summary>
-public sealed class SmsDeliveryTests : IAsyncLifetime
+public class SmsDeliveryTests : IAsyncLifetime
 {
     private const string Mobile = "+61412345678";
     private readonly TwilioStandIn twilio = new();
+    private readonly DatabaseProvider provider;
     private ClinicAppFactory app = null!;
+
+    public SmsDeliveryTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected SmsDeliveryTests(DatabaseProvider provider) => this.provider = provider;
 
     private static string Priya => DemoSignIns.Practitioner.Email;
     private static string Sam => DemoSignIns.Receptionist.Email;
@@ -28,7 +37,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     private async Task StartAsync(int timeoutSeconds)
     {
         await twilio.InitializeAsync();
-        app = NoticeTestKit.NewApp(batchWindowSeconds: 0);
+        app = NoticeTestKit.NewApp(batchWindowSeconds: 0, provider: provider);
         app.WithTwilio(twilio, timeoutSeconds);
 
         _ = app.ServerAddress;
@@ -254,12 +263,12 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
 
         await using (var scope = await app.ScopeForAsync(Sam))
         {
-            await Assert.ThrowsAsync<ClinicAuthorizationException>(() => scope.ServiceProvider.GetRequiredService<NoticeHistory>().ResendAsync(failed.Id));
+            await Assert.ThrowsAsync<ClinicAuthorizationException>(() => scope.ServiceProvider.GetRequiredService<DeliveryResend>().ResendAsync(failed.Id));
         }
 
         await using (var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email))
         {
-            var history = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var history = scope.ServiceProvider.GetRequiredService<DeliveryResend>();
             var first = await history.ResendAsync(failed.Id);
             Assert.True(first.Succeeded, first.Error);
             Assert.Equal("It has already been resent.", (await history.ResendAsync(failed.Id)).Error);
@@ -288,7 +297,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
 
         var delivery = await CancelAndDispatchAsync();
         Assert.Equal(DeliveryState.Retrying, delivery.State);
-        Assert.Equal(NoticeDispatcher.WaitingForSmsSettings, delivery.Reason);
+        Assert.Equal(HoldCode.SmsSettings, delivery.WaitingFor);
         Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
         Assert.Contains("SMS is not going out", await SmsSettingsProblemAsync(), StringComparison.Ordinal);
 
@@ -341,27 +350,44 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     public async Task Status_callbacks_mark_delivered_or_undelivered_and_repeats_are_harmless()
     {
         var delivery = await CancelAndDispatchAsync();
-        await using (var scope = app.AnonymousScope())
-        {
-            var sink = scope.ServiceProvider.GetRequiredService<ISmsStatusSink>();
-            await sink.RecordStatusAsync(delivery.ProviderId!, "delivered", null);
-            await sink.RecordStatusAsync(delivery.ProviderId!, "delivered", null);
-        }
-
-        Assert.Equal(DeliveryState.Delivered, (await DeliveryAsync(delivery.Id)).State);
-
-        await using (var scope = app.AnonymousScope())
-        {
-            var sink = scope.ServiceProvider.GetRequiredService<ISmsStatusSink>();
-            await sink.RecordStatusAsync(delivery.ProviderId!, "undelivered", "30003");
-            await sink.RecordStatusAsync(delivery.ProviderId!, "undelivered", "30003");
-        }
+        await ReportAsync(delivery.ProviderId!, "undelivered", "30003");
+        await ReportAsync(delivery.ProviderId!, "undelivered", "30003");
 
         delivery = await DeliveryAsync(delivery.Id);
         Assert.Equal(DeliveryState.Undelivered, delivery.State);
         Assert.Contains("30003", delivery.Reason, StringComparison.Ordinal);
         Assert.Contains("30003", delivery.Attempts.Single().Error, StringComparison.Ordinal);
         Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
+    }
+
+    [Fact]
+    public async Task Sms_status_only_moves_forward_delivered_undelivered_and_failed_are_final()
+    {
+        // delivered → undelivered → delivered: the first final report stands.
+        var first = await CancelAndDispatchAsync();
+        await ReportAsync(first.ProviderId!, "sent", null);
+        await ReportAsync(first.ProviderId!, "delivered", null);
+        await ReportAsync(first.ProviderId!, "undelivered", "30005");
+        await ReportAsync(first.ProviderId!, "delivered", null);
+        first = await DeliveryAsync(first.Id);
+        Assert.Equal(DeliveryState.Delivered, first.State);
+        Assert.Null(first.Reason);
+        Assert.Null(first.Attempts.Single().Error);
+
+        // undelivered (or failed) → delivered: never back to Delivered, the error stays.
+        var second = await CancelAndDispatchAsync(NoticeTestKit.NightSlot.AddHours(3), "Liam");
+        await ReportAsync(second.ProviderId!, "failed", "30008");
+        await ReportAsync(second.ProviderId!, "delivered", null);
+        await ReportAsync(second.ProviderId!, "undelivered", "30003");
+        second = await DeliveryAsync(second.Id);
+        Assert.Equal(DeliveryState.Undelivered, second.State);
+        Assert.Contains("30008", second.Reason, StringComparison.Ordinal);
+    }
+
+    private async Task ReportAsync(string sid, string status, string? errorCode)
+    {
+        await using var scope = app.AnonymousScope();
+        await scope.ServiceProvider.GetRequiredService<ISmsStatusSink>().RecordStatusAsync(sid, status, errorCode);
     }
 
     [Fact]
@@ -385,7 +411,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
     public async Task Reinstating_before_the_sms_went_drops_it_uncharged()
     {
         await app.DisposeAsync();
-        app = NoticeTestKit.NewApp(batchWindowSeconds: 60);
+        app = NoticeTestKit.NewApp(batchWindowSeconds: 60, provider: provider);
         app.WithTwilio(twilio);
 
         _ = app.ServerAddress;
@@ -408,12 +434,13 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var priya = await app.PractitionerAsync(Priya);
         await using (var scope = await app.ScopeForAsync(Priya))
         {
-            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var notices = scope.ServiceProvider.GetRequiredService<TestNotifications>();
             var sent = await notices.SendTestAsync(priya.UserId);
             Assert.True(sent.Succeeded, sent.Error);
             Assert.Contains("one SMS credit", sent.Value, StringComparison.Ordinal);
             Assert.Equal(9, await app.SmsBalanceAsync());
 
+            app.Clock!.Advance(TestNotifications.MinimumInterval);
             twilio.Enqueue(StandInReply.NumberError(21614, "not a mobile number"));
             var refused = await notices.SendTestAsync(priya.UserId);
             Assert.False(refused.Succeeded);
@@ -433,7 +460,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
         var priya = await app.PractitionerAsync(Priya);
         await using (var scope = await app.ScopeForAsync(Priya))
         {
-            var notices = scope.ServiceProvider.GetRequiredService<NoticeHistory>();
+            var notices = scope.ServiceProvider.GetRequiredService<TestNotifications>();
             var both = await notices.SendTestAsync(priya.UserId);
             Assert.True(both.Succeeded, both.Error);
             Assert.Contains($"Test email sent to {priya.NotificationEmail}.", both.Value, StringComparison.Ordinal);
@@ -441,6 +468,7 @@ public sealed class SmsDeliveryTests : IAsyncLifetime
             Assert.Equal(9, await app.SmsBalanceAsync());
 
             await app.SetSmsBalanceAsync(0);
+            app.Clock!.Advance(TestNotifications.MinimumInterval);
             var emailOnly = await notices.SendTestAsync(priya.UserId);
             Assert.False(emailOnly.Succeeded);
             Assert.Contains("Test email sent to", emailOnly.Error, StringComparison.Ordinal);

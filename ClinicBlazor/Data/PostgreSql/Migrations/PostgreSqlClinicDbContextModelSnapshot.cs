@@ -138,6 +138,28 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.ToTable("AppointmentType");
                 });
 
+            modelBuilder.Entity("ClinicBlazor.Features.Calendar.CalendarViewPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<bool>("ShowCancelled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShowWeekend")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("WeekPractitionerIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("CalendarViewPreference");
+                });
+
             modelBuilder.Entity("ClinicBlazor.Features.Common.AuditEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -179,6 +201,47 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.HasIndex("AtUtc");
 
                     b.ToTable("AuditEntry");
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Health.HealthProbe", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CheckedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("HealthProbes", (string)null);
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("StaffSessions", (string)null);
                 });
 
             modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffUser", b =>
@@ -446,6 +509,10 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("WaitingFor")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("NoticeId");
@@ -467,6 +534,9 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int>("AttemptCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -487,8 +557,18 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NextAttemptAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("PractitionerId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ProtectedLink")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("ProviderId")
                         .HasMaxLength(200)
@@ -519,6 +599,8 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("State");
 
                     b.ToTable("OutboxMessage");
                 });
@@ -594,6 +676,11 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("CountryCode")
                         .IsRequired()
                         .HasMaxLength(2)
@@ -617,6 +704,9 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<int>("TimeFormat")
+                        .HasColumnType("integer");
 
                     b.Property<string>("TimeZoneId")
                         .IsRequired()
@@ -702,11 +792,16 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<int?>("OutboxMessageId")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AtUtc");
 
                     b.HasIndex("AttemptId");
+
+                    b.HasIndex("OutboxMessageId");
 
                     b.ToTable("SmsCreditLedger", (string)null);
                 });
@@ -1007,6 +1102,15 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.Navigation("Patient");
 
                     b.Navigation("Practitioner");
+                });
+
+            modelBuilder.Entity("ClinicBlazor.Features.Identity.StaffSession", b =>
+                {
+                    b.HasOne("ClinicBlazor.Features.Identity.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ClinicBlazor.Features.Notifications.CancellationNotice", b =>

@@ -6,7 +6,8 @@ namespace ClinicBlazor.Features.Notifications.Sms;
 /// <summary>
 /// Twilio's delivery reports, recorded against the SMS delivery with that sid: <c>delivered</c> →
 /// Delivered, <c>undelivered</c>/<c>failed</c> → Undelivered with the error code in the attempt and
-/// the history. Other statuses (queued, sent…) change nothing; a repeated report changes nothing more.
+/// the history. Other statuses (queued, sent…) change nothing; only a Sent delivery moves, so a repeated
+/// or contrary later report changes nothing more.
 /// </summary>
 internal sealed class NoticeSmsStatusSink(IDbContextFactory<ClinicDbContext> dbFactory, TimeProvider clock, ILogger<NoticeSmsStatusSink> logger) : ISmsStatusSink
 {
@@ -34,22 +35,16 @@ internal sealed class NoticeSmsStatusSink(IDbContextFactory<ClinicDbContext> dbF
             return;
         }
 
-        // A late "undelivered" may follow "delivered" only in that order on Twilio's side; never go back to Sent.
-        if (delivery.State is not (DeliveryState.Sent or DeliveryState.Delivered or DeliveryState.Undelivered) || delivery.State == state)
+        // Delivered and Undelivered are final: a late or replayed report never moves one back.
+        var delivered = state == DeliveryState.Delivered;
+        if (!delivery.ReportDelivery(clock.GetUtcNow().UtcDateTime, delivered, errorCode is null ? "not delivered" : $"not delivered (error {errorCode})"))
         {
             return;
         }
 
-        delivery.State = state.Value;
-        delivery.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
-        if (state == DeliveryState.Undelivered)
+        if (!delivered && delivery.Attempts.Where(a => a.ProviderId == messageSid).MaxBy(a => a.Id) is { } attempt)
         {
-            delivery.Reason = errorCode is null ? "not delivered" : $"not delivered (error {errorCode})";
-            var attempt = delivery.Attempts.Where(a => a.ProviderId == messageSid).MaxBy(a => a.Id);
-            if (attempt is not null)
-            {
-                attempt.Error = errorCode is null ? "undelivered" : $"undelivered, error {errorCode}";
-            }
+            attempt.Error = errorCode is null ? "undelivered" : $"undelivered, error {errorCode}";
         }
 
         await db.SaveChangesAsync(cancellationToken);

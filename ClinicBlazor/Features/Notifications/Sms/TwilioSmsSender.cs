@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -164,7 +165,7 @@ public sealed class TwilioSmsSender(HttpClient http, IOptions<SmsOptions> option
         var error = ReadError(content);
         var code = error?.Code;
         var text = string.IsNullOrWhiteSpace(error?.Message) ? $"Twilio answered HTTP {status}." : error.Message;
-        logger.LogWarning("Twilio refused an SMS: HTTP {Status}, code {Code}: {Message}", status, code, text);
+        logger.LogWarning("Twilio refused an SMS: HTTP {Status}, code {Code}: {Message}", status, code, LogRedaction.Redact(text));
 
         if (code is { } known && TwilioErrorCodes.IsNumberProblem(known))
         {

@@ -1,0 +1,73 @@
+using Quartz;
+
+namespace ClinicBlazor.Features.Notifications;
+
+/// <summary>
+/// The in-process signal after a cancellation commits: schedules <see cref="DeliverNoticesJob"/>
+/// for the batch time. Signals coalesce into one trigger: an earlier one already waiting is kept,
+/// a later one is not added.
+/// </summary>
+public sealed class NoticeSignal(ISchedulerFactory schedulerFactory, TimeProvider clock, ILogger<NoticeSignal> logger) : IDisposable
+{
+    /// <summary>The scheduler's own clock (real time; see AddNotifications).</summary>
+    internal static readonly TimeProvider SchedulerClock = TimeProvider.System;
+
+    internal static readonly TriggerKey SignalTrigger = new("deliver-notices-signal", "notifications");
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private DateTimeOffset? scheduledFor;
+
+    public void Dispose() => gate.Dispose();
+
+    /// <summary>Something is waiting to be sent at <paramref name="dueUtc"/> (the app's clock).</summary>
+    public async Task DeliveriesDueAsync(DateTime dueUtc)
+    {
+        try
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var delay = DateTime.SpecifyKind(dueUtc, DateTimeKind.Utc) - clock.GetUtcNow().UtcDateTime;
+                if (delay < TimeSpan.Zero)
+                {
+                    delay = TimeSpan.Zero;
+                }
+
+                // The trigger is placed by the delay on the scheduler's clock, not by the app's instant.
+                var schedulerNow = SchedulerClock.GetUtcNow();
+                var fireAt = schedulerNow + delay + TimeSpan.FromMilliseconds(200);
+                if (scheduledFor is { } existing && existing > schedulerNow && existing <= fireAt)
+                {
+                    return;
+                }
+
+                var scheduler = await schedulerFactory.GetScheduler();
+                var trigger = TriggerBuilder.Create()
+                    .WithIdentity(SignalTrigger)
+                    .ForJob(DeliverNoticesJob.Key)
+                    .StartAt(fireAt)
+                    .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                    .Build();
+                if (await scheduler.Exists(SignalTrigger))
+                {
+                    await scheduler.RescheduleJob(SignalTrigger, trigger);
+                }
+                else
+                {
+                    await scheduler.ScheduleJob(trigger);
+                }
+
+                scheduledFor = fireAt;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        catch (SchedulerException exception)
+        {
+            // The periodic trigger still catches it within 30 s.
+            logger.LogWarning(exception, "Could not schedule notice delivery; the periodic run will send it");
+        }
+    }
+}

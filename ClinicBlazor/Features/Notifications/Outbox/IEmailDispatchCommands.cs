@@ -1,0 +1,27 @@
+namespace ClinicBlazor.Features.Notifications;
+
+/// <summary>
+/// The email drain's three hot writes, hand-written because EF's change tracking cost more than the
+/// rest of a claim (see the throughput benchmark): one implementation per database engine, made by
+/// <see cref="Data.IDatabaseEngine.EmailDispatchCommands"/> for one run's open connection, with the
+/// table and column names taken from the EF model (SQLite's: <see cref="SqliteEmailDispatchCommands"/>).
+/// They mirror <see cref="NoticeDelivery.Claim"/> and <see cref="NoticeDelivery.MarkSent"/>.
+/// </summary>
+public interface IEmailDispatchCommands : IDisposable
+{
+    /// <summary>Inserts the rows (in <see cref="OutboxMessageState.Sending"/>) in the open transaction; returns their ids in order.</summary>
+    Task<IReadOnlyList<int>> InsertOutboxRowsAsync(IReadOnlyList<OutboxMessage> rows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In the open transaction: each delivery becomes Sending under the lease with one more attempt,
+    /// and gets an InProgress attempt in its email. Returns the rows written (two per delivery).
+    /// </summary>
+    Task<int> ClaimAsync(IReadOnlyList<(int DeliveryId, int OutboxMessageId)> claims, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Its own short transaction: the deliveries, their attempts and the Outbox row become Sent. False,
+    /// with nothing written, when a delivery's notice was reinstated meanwhile (the caller records it
+    /// with its follow-up through EF).
+    /// </summary>
+    Task<bool> TryRecordSentAsync(IReadOnlyList<int> deliveryIds, int outboxMessageId, string providerId, DateTime nowUtc, CancellationToken cancellationToken);
+}

@@ -1,0 +1,55 @@
+namespace ClinicBlazor.Features.Notifications;
+
+/// <summary>One delivery as people see it: "Email sent 10:02", "SMS skipped (no SMS credits)".</summary>
+public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind Kind, DeliveryState State, string? Reason, string? AtLocal, int Attempts, string? NextAttemptLocal, bool Resent = false)
+{
+    /// <summary>An admin may resend it: it failed and has not been resent already.</summary>
+    public bool CanResend => State == DeliveryState.Failed && !Resent;
+
+    public string Text
+    {
+        get
+        {
+            var channel = Channel == NoticeChannel.Email ? "Email" : "SMS";
+            var what = Kind == DeliveryKind.Reinstatement ? $"{channel} follow-up" : channel;
+            var text = $"{what} {State.ToString().ToLowerInvariant()}";
+            if (AtLocal is not null)
+            {
+                text += $" {AtLocal}";
+            }
+
+            if (State == DeliveryState.Retrying && NextAttemptLocal is not null)
+            {
+                text += $", next try {NextAttemptLocal}";
+            }
+
+            text = Reason is null ? text : $"{text} ({Reason})";
+            return Resent ? $"{text}, resent" : text;
+        }
+    }
+}
+
+/// <summary>A cancellation notice as My Info and the Outbox show it.</summary>
+public sealed record NoticeSummary(
+    int Id,
+    int PractitionerId,
+    string PractitionerName,
+    string PatientName,
+    string AppointmentLocal,
+    string AppointmentTypeName,
+    string CancelledAtLocal,
+    string CancelledBy,
+    string? Reason,
+    string? SuppressionReason,
+    bool Reinstated,
+    IReadOnlyList<DeliverySummary> Deliveries)
+{
+    /// <summary>Deliveries side by side ("Email sent 10:02 · SMS skipped"), or why nobody was told.</summary>
+    public string Status => SuppressionReason is not null
+        ? $"Not sent: {SuppressionReason}"
+        : Deliveries.Count == 0 ? "Nothing to send" : string.Join(" · ", Deliveries.Select(d => d.Text));
+}
+
+public sealed record OutboxFilter(int? PractitionerId = null, DeliveryState? State = null, DateOnly? Day = null);
+
+public sealed record OutboxMessageSummary(int Id, string CreatedLocal, string Kind, string To, string Subject, OutboxMessageState State, string? SentLocal, string? Error, string TextBody, string? HtmlBody);
