@@ -1,10 +1,13 @@
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Notifications;
+using ClinicBlazor.Features.OnlineBookings;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.Staff;
 using ClinicBlazor.Tests.Data.PostgreSql;
 using ClinicBlazor.Tests.Features.Calendar;
+using ClinicBlazor.Tests.Features.Notifications;
 using ClinicBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +17,8 @@ namespace ClinicBlazor.Tests.Data;
 /// <summary>
 /// Rules that read, check and write in one transaction, raced from separate connections (as two
 /// nodes would race them). On SQLite BEGIN IMMEDIATE serialises them; on PostgreSQL the writer lock
-/// every transaction takes first. The online last slot, the SMS charge and the refund are raced by
-/// their own feature tests, which run on both providers (see OnPostgreSql.cs).
+/// every transaction takes first. The last online slot (two patients), the SMS claim and charge and
+/// the refund are raced by their own feature tests, which run on both providers (see OnPostgreSql.cs).
 /// </summary>
 public abstract class RulesUnderConcurrencyTests(FakeClockClinicAppFactory app)
 {
@@ -44,6 +47,89 @@ public abstract class RulesUnderConcurrencyTests(FakeClockClinicAppFactory app)
 
             Assert.Equal(1, results.Count(r => r.Succeeded));
             Assert.Equal(AppointmentService.SlotTaken, results.Single(r => !r.Succeeded).Error);
+        }
+    }
+
+    [Fact]
+    public async Task A_receptionist_and_a_patient_online_booking_one_time_at_once_book_it_once_every_round()
+    {
+        await using var anonymous = app.AnonymousScope();
+        var online = anonymous.ServiceProvider.GetRequiredService<OnlineBookingService>();
+        var choices = await online.GetChoicesAsync();
+        var type = choices.Types.First(t => t.DurationMinutes == 30).Id;
+        int patientId;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            patientId = await db.Set<Patient>().OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+        }
+
+        var day = choices.LastDay.AddDays(-10);
+        for (var round = 0; round < 20; round++)
+        {
+            var free = await online.GetSlotsAsync(null, type, day);
+            if (free.Count == 0)
+            {
+                day = day.AddDays(1);
+                Assert.True(day <= choices.LastDay, "The last ten days of the booking horizon ran out of free times.");
+                round--;
+                continue;
+            }
+
+            var slot = free[0];
+            using var barrier = new Barrier(2);
+            var byStaff = Task.Run(async () =>
+            {
+                await using var scope = await app.ScopeForAsync(DemoSignIns.Receptionist.Email);
+                var appointments = scope.ServiceProvider.GetRequiredService<AppointmentService>();
+                barrier.SignalAndWait();
+                return (await appointments.BookAsync(new BookAppointment(patientId, slot.PractitionerId, type, slot.StartUtc))).Succeeded;
+            });
+            var byPatient = Task.Run(async () =>
+            {
+                await using var scope = app.AnonymousScope();
+                var bookings = scope.ServiceProvider.GetRequiredService<OnlineBookingService>();
+                barrier.SignalAndWait();
+                var details = new PatientDetailsInput { FirstName = $"Racer{round}", LastName = "Online", Email = $"racer{round}@patients.example", Mobile = "0412 345 678" };
+                return (await bookings.BookAsync(slot.Key, type, details, "http://clinic.test/booking/")).Succeeded;
+            });
+            var results = await Task.WhenAll(byStaff, byPatient);
+
+            Assert.Equal(1, results.Count(succeeded => succeeded));
+            await using var db = await app.CreateDbContextAsync();
+            Assert.Equal(1, await db.Set<Appointment>().CountAsync(a => a.PractitionerId == slot.PractitionerId && a.StartUtc == slot.StartUtc && a.Status != AppointmentStatus.Cancelled));
+        }
+    }
+
+    [Fact]
+    public async Task Two_admins_resending_one_failed_delivery_at_once_make_one_new_delivery_every_round()
+    {
+        await app.SetNoticesAsync(DemoSignIns.Practitioner.Email, NotificationMethod.Email);
+        for (var round = 0; round < 10; round++)
+        {
+            var appointment = await app.AddAppointmentAsync(DemoSignIns.Practitioner.Email, FakeClockClinicAppFactory.Now.UtcDateTime.AddDays(3).AddMinutes(30 * round));
+            await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointment.Id);
+            int failedId;
+            await using (var db = await app.CreateDbContextAsync())
+            {
+                // Set up as the dispatcher leaves a permanent refusal: the state is all Resend reads.
+                failedId = await db.Set<NoticeDelivery>().Where(d => d.Notice!.AppointmentId == appointment.Id).Select(d => d.Id).SingleAsync();
+                await db.Set<NoticeDelivery>().Where(d => d.Id == failedId)
+                    .ExecuteUpdateAsync(set => set.SetProperty(d => d.State, DeliveryState.Failed));
+            }
+
+            using var barrier = new Barrier(2);
+            var clicks = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                await using var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email);
+                var resend = scope.ServiceProvider.GetRequiredService<DeliveryResend>();
+                barrier.SignalAndWait();
+                return await resend.ResendAsync(failedId);
+            })).ToArray();
+            var results = await Task.WhenAll(clicks);
+
+            Assert.Equal(1, results.Count(r => r.Succeeded));
+            await using var check = await app.CreateDbContextAsync();
+            Assert.Equal(1, await check.Set<NoticeDelivery>().CountAsync(d => d.ResendOfDeliveryId == failedId));
         }
     }
 }

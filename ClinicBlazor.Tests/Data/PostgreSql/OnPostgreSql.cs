@@ -33,3 +33,5 @@ public sealed class NoticeDispatcherTestsOnPostgreSql(MaildevServer maildev) : N
 public sealed class SmsDeliveryTestsOnPostgreSql() : SmsDeliveryTests(DatabaseProvider.PostgreSql);
 
 public sealed class EmailDispatchCommandsTestsOnPostgreSql() : EmailDispatchCommandsTests(DatabaseProvider.PostgreSql);
+
+public sealed class SmsCreditRaceTestsOnPostgreSql() : SmsCreditRaceTests(DatabaseProvider.PostgreSql);

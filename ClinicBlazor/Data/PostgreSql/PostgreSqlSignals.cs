@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Notifications;
 using Npgsql;
 
 namespace ClinicBlazor.Data.PostgreSql;
@@ -11,10 +12,13 @@ namespace ClinicBlazor.Data.PostgreSql;
 /// listening connection per node hands the other nodes' changes to this node's notifiers. The
 /// listener reconnects after a drop; <see cref="State"/> says how it stands (/healthz reports it).
 /// </summary>
-public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNotifier calendar, TimeProvider clock, ILogger<PostgreSqlSignals> logger)
+public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNotifier calendar, NoticeSignal notices, TimeProvider clock, ILogger<PostgreSqlSignals> logger)
     : BackgroundService
 {
     public const string CalendarChannel = "clinic_calendar";
+
+    /// <summary>Wakes every node's dispatcher for a due time, so the work is shared without waiting for each node's sweep.</summary>
+    public const string NoticesChannel = "clinic_notices";
 
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
 
@@ -33,12 +37,14 @@ public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNoti
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         calendar.ToOtherNodes = change => outgoing.Writer.TryWrite((CalendarChannel, JsonSerializer.Serialize(new CalendarSignal(node, change))));
+        notices.ToOtherNodes = dueUtc => outgoing.Writer.TryWrite((NoticesChannel, JsonSerializer.Serialize(new NoticesSignal(node, dueUtc))));
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         calendar.ToOtherNodes = null;
+        notices.ToOtherNodes = null;
         outgoing.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
@@ -67,7 +73,7 @@ public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNoti
                 await using var connection = new NpgsqlConnection(settings.ConnectionString);
                 connection.Notification += OnNotification;
                 await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {CalendarChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {CalendarChannel}; LISTEN {NoticesChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -113,6 +119,13 @@ public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNoti
             {
                 calendar.PublishHere(signal.Change);
             }
+            else if (notification.Channel == NoticesChannel
+                && JsonSerializer.Deserialize<NoticesSignal>(notification.Payload) is { } due
+                && due.Node != node)
+            {
+                // Scheduling waits on a lock: not on the listener's connection.
+                _ = Task.Run(() => notices.DeliveriesDueHereAsync(due.DueUtc));
+            }
         }
         catch (JsonException exception)
         {
@@ -156,6 +169,8 @@ public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNoti
     }
 
     private sealed record CalendarSignal(string Node, CalendarChange Change);
+
+    private sealed record NoticesSignal(string Node, DateTime DueUtc);
 }
 
 /// <summary>How this node's listening connection stands, and since when.</summary>

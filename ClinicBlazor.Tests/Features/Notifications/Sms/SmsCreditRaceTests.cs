@@ -1,3 +1,4 @@
+using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.SmsCredits;
@@ -14,22 +15,30 @@ namespace ClinicBlazor.Tests.Features.Notifications.Sms;
 /// stand-in, with the loser's fallback email written by the pickup-folder sender (a real SMTP
 /// server adds a tenth of a second per round here, for nothing this test is about).
 /// </summary>
-public sealed class SmsCreditRaceTests : IAsyncLifetime
+public class SmsCreditRaceTests : IAsyncLifetime
 {
     private const int Rounds = 200;
     private readonly TwilioStandIn twilio = new();
+    private readonly DatabaseProvider provider;
     private ClinicAppFactory app = null!;
     private StartingLine startingLine = new();
 
     private static string Priya => DemoSignIns.Practitioner.Email;
     private static string Tom => DemoSignIns.SecondPractitioner.Email;
 
+    public SmsCreditRaceTests()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected SmsCreditRaceTests(DatabaseProvider provider) => this.provider = provider;
+
     public async Task InitializeAsync()
     {
         await twilio.InitializeAsync();
         // A batch window on a fake clock: both notices become due at the same instant, when the test
         // moves the clock, so no run (the test's or the app's own Quartz one) can see only one of them.
-        app = NoticeTestKit.NewApp(batchWindowSeconds: 60);
+        app = NoticeTestKit.NewApp(batchWindowSeconds: 60, provider: provider);
         app.WithTwilio(twilio);
 
         _ = app.ServerAddress;

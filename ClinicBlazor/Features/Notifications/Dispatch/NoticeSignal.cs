@@ -19,8 +19,18 @@ public sealed class NoticeSignal(ISchedulerFactory schedulerFactory, TimeProvide
 
     public void Dispose() => gate.Dispose();
 
+    /// <summary>Set by the PostgreSQL signals (several nodes): the other nodes' dispatchers are woken for the same time.</summary>
+    public Action<DateTime>? ToOtherNodes { get; set; }
+
     /// <summary>Something is waiting to be sent at <paramref name="dueUtc"/> (the app's clock).</summary>
     public async Task DeliveriesDueAsync(DateTime dueUtc)
+    {
+        ToOtherNodes?.Invoke(dueUtc);
+        await DeliveriesDueHereAsync(dueUtc);
+    }
+
+    /// <summary>Schedules this node's dispatcher only: another node's signal, heard here.</summary>
+    public async Task DeliveriesDueHereAsync(DateTime dueUtc)
     {
         try
         {
