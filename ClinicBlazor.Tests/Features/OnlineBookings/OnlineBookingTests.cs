@@ -255,8 +255,7 @@ public sealed class OnlineBookingTests : IAsyncLifetime
     {
         await using var scope = app.AnonymousScope();
         var bookings = scope.ServiceProvider.GetRequiredService<OnlineBookingService>();
-        var type = (await bookings.GetChoicesAsync()).Types[0].Id;
-        var slot = (await bookings.GetSlotsAsync(null, type, new DateOnly(2026, 11, 27)))[0];
+        var (type, slot) = await FirstSlotAsync(bookings, new DateOnly(2026, 11, 27));
         await using (var staff = await app.ScopeForAsync(DemoSignIns.Receptionist.Email))
         {
             var booked = await staff.ServiceProvider.GetRequiredService<AppointmentService>().BookAsync(new BookAppointment(1, slot.PractitionerId, type, slot.StartUtc));
@@ -276,8 +275,7 @@ public sealed class OnlineBookingTests : IAsyncLifetime
     {
         await using var scope = app.AnonymousScope();
         var bookings = scope.ServiceProvider.GetRequiredService<OnlineBookingService>();
-        var type = (await bookings.GetChoicesAsync()).Types[0].Id;
-        var slot = (await bookings.GetSlotsAsync(null, type, new DateOnly(2026, 11, 27)))[0];
+        var (type, slot) = await FirstSlotAsync(bookings, new DateOnly(2026, 11, 27));
         await using (var db = await app.CreateDbContextAsync())
         {
             await db.Set<ClinicBlazor.Features.Staff.Practitioner>().Where(p => p.Id == slot.PractitionerId).ExecuteUpdateAsync(p => p.SetProperty(x => x.OfferedOnline, false));
@@ -288,6 +286,12 @@ public sealed class OnlineBookingTests : IAsyncLifetime
 
         Assert.Equal(OnlineBookingService.SlotJustTaken, online.Error);
         Assert.Equal(before, await CountsAsync());
+    }
+
+    private static async Task<(int Type, OfferedSlot Slot)> FirstSlotAsync(OnlineBookingService bookings, DateOnly day)
+    {
+        var type = (await bookings.GetChoicesAsync()).Types[0].Id;
+        return (type, (await bookings.GetSlotsAsync(null, type, day))[0]);
     }
 
     private async Task<(int Appointments, int Patients, int Outbox)> CountsAsync()
