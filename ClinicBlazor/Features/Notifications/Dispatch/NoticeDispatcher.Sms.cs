@@ -260,9 +260,7 @@ public sealed partial class NoticeDispatcher
         }
 
         delivery.SmsReference ??= DeliveryReference.New();
-        var body = delivery.Kind == DeliveryKind.Reinstatement
-            ? SmsText.Reinstated(clinic.Name, FirstName(notice.PatientName), LastName(notice.PatientName), clinic.ToLocal(notice.AppointmentStartUtc), delivery.SmsReference)
-            : SmsText.Cancelled(clinic.Name, FirstName(notice.PatientName), LastName(notice.PatientName), clinic.ToLocal(notice.AppointmentStartUtc), ShortCanceller(notice.CancelledBy), delivery.SmsReference);
+        var body = SmsText.For(notice, delivery.Kind, clinic, delivery.SmsReference);
         // Every SMS is on the Outbox page too, like every email (with the development sink, that is where it is read).
         var outbox = new OutboxMessage
         {
@@ -445,21 +443,5 @@ public sealed partial class NoticeDispatcher
             ? "This number replied STOP to the clinic's SMS. Text START to the clinic's number, then save your number again."
             : $"SMS to this number were refused ({problem.Message}). Check your mobile number and save it again.";
         practitioner.SmsPausedAtUtc = nowUtc;
-    }
-
-    private static string FirstName(string patientName) => patientName.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } parts ? parts[0] : "";
-
-    private static string LastName(string patientName) => patientName.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries) is { Length: 2 } parts ? parts[1] : "";
-
-    /// <summary>"Sam at reception" → "reception"; "the patient, online" → "the patient".</summary>
-    private static string ShortCanceller(string cancelledBy)
-    {
-        if (cancelledBy.EndsWith(" at reception", StringComparison.OrdinalIgnoreCase))
-        {
-            return "reception";
-        }
-
-        var comma = cancelledBy.IndexOf(',', StringComparison.Ordinal);
-        return comma > 0 ? cancelledBy[..comma] : cancelledBy;
     }
 }
