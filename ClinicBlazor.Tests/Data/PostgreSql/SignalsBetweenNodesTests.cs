@@ -112,10 +112,10 @@ public sealed class SignalsBetweenNodesTests : IAsyncLifetime
 
         await NodeA.Services.GetRequiredService<NoticeSignal>().DeliveriesDueAsync(due);
 
-        // Placed on node B's scheduler by the delay (its own real-time clock): about ten minutes from now.
+        // On node B's scheduler, at the instant node A named (ten minutes from now; the nodes share a clock).
         using var patience = new CancellationTokenSource(Patience);
         while (await schedulerOfB.GetTrigger(NoticeSignal.SignalTrigger, patience.Token) is not { } trigger
-               || trigger.StartTimeUtc < NoticeSignal.SchedulerClock.GetUtcNow().AddMinutes(9))
+               || trigger.StartTimeUtc < NodeB.UtcNow.AddMinutes(9))
         {
             await Task.Delay(20, patience.Token);
         }

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ClinicBlazor.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgreSqlClinicDbContext))]
-    [Migration("20261127195418_InitialCreate")]
+    [Migration("20261127213827_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -343,7 +343,12 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.Property<DateTime>("CancelledAtUtc")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("CancelledBy")
+                    b.Property<string>("CancelledByKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("CancelledByName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -370,17 +375,22 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
-                    b.Property<string>("PatientName")
+                    b.Property<string>("PatientFirstName")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PatientLastName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<int>("PractitionerId")
                         .HasColumnType("integer");
 
-                    b.Property<string>("Reason")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<DateTime?>("ReinstatedAtUtc")
                         .HasColumnType("timestamp with time zone");

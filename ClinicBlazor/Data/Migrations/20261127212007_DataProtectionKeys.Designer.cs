@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ClinicBlazor.Data.Migrations
 {
     [DbContext(typeof(ClinicDbContext))]
-    [Migration("20261127195302_DataProtectionKeys")]
+    [Migration("20261127212007_DataProtectionKeys")]
     partial class DataProtectionKeys
     {
         /// <inheritdoc />
@@ -328,7 +328,12 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<DateTime>("CancelledAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CancelledBy")
+                    b.Property<string>("CancelledByKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelledByName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -355,16 +360,21 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PatientName")
+                    b.Property<string>("PatientFirstName")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientLastName")
+                        .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PractitionerId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Reason")
-                        .HasMaxLength(50)
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ReinstatedAtUtc")
