@@ -55,6 +55,7 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
     private static readonly Dictionary<string, Access> Table = new(StringComparer.Ordinal)
     {
         ["AppointmentService.BookAsync(BookAppointment)"] = Access.Staff,
+        ["AppointmentService.BookAsync(BookAppointment, Booker)"] = Access.Internal,
         ["AppointmentService.MoveAsync(MoveAppointment)"] = Access.Staff,
         ["AppointmentService.CancelAsync(CancelAppointment)"] = Access.Staff,
         ["AppointmentService.CancelAsync(CancelAppointment, Canceller)"] = Access.Internal,

@@ -43,7 +43,10 @@ public sealed class CancellationDecisionTests : IAsyncLifetime
         Assert.Equal(Priya, notice.Email);
         Assert.Equal(NotificationMethod.Email, notice.Method);
         Assert.Equal("Sam at reception", notice.CancelledBy);
+        Assert.Equal((CancellerKind.Reception, DemoSignIns.Receptionist.DisplayName), (notice.CancelledByKind, notice.CancelledByName));
+        Assert.Equal(CancellationReason.Sick, notice.ReasonCode);
         Assert.Equal("Sick", notice.Reason);
+        Assert.Equal(("Jane", "Smith"), (notice.PatientFirstName, notice.PatientLastName));
         Assert.Equal("Jane Smith", notice.PatientName);
         var email = Assert.Single(notice.Deliveries);
         Assert.Equal(NoticeChannel.Email, email.Channel);
@@ -61,6 +64,7 @@ public sealed class CancellationDecisionTests : IAsyncLifetime
 
         var notice = await app.NoticeForAsync(appointment.Id);
         Assert.Equal("cancelled by you", notice.SuppressionReason);
+        Assert.Equal((CancellerKind.Self, DemoSignIns.Practitioner.DisplayName), (notice.CancelledByKind, notice.CancelledByName));
         Assert.Empty(notice.Deliveries);
     }
 
@@ -118,6 +122,7 @@ public sealed class CancellationDecisionTests : IAsyncLifetime
         var notice = await app.NoticeForAsync(appointment.Id);
         Assert.Null(notice.SuppressionReason);
         Assert.Equal("the patient, online", notice.CancelledBy);
+        Assert.Equal((CancellerKind.PatientOnline, ""), (notice.CancelledByKind, notice.CancelledByName));
         Assert.Equal(DeliveryState.Pending, notice.Email().State);
         var sms = notice.Deliveries.Single(d => d.Channel == NoticeChannel.Sms);
         Assert.Equal(DeliveryState.Pending, sms.State);

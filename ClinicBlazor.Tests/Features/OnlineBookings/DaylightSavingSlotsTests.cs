@@ -47,7 +47,7 @@ public sealed class DaylightSavingSlotsTests
 
         var first = DateTime.Parse(firstSlotUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
         // Every 15 minutes of real time at which a 30-minute appointment still ends by 05:00 local.
-        var step = OnlineBookingService.SlotStep;
+        var step = OnlineSlots.SlotStep;
         var expected = Enumerable.Range(0, (int)((TimeSpan.FromHours(realHours) - TimeSpan.FromMinutes(30)) / step) + 1).Select(i => first + (step * i));
         Assert.Equal(expected, slots.Select(s => s.StartUtc));
         Assert.Equal(slots.Count, slots.Select(s => s.StartUtc).Distinct().Count());

@@ -222,6 +222,85 @@ public sealed class OnlineBookingTests : IAsyncLifetime
         Assert.Equal(before, await CountAppointmentsAsync());
     }
 
+    [Fact]
+    public async Task An_online_booking_comes_through_the_one_way_in_and_publishes_one_calendar_update()
+    {
+        var changes = new List<CalendarChange>();
+        using var subscription = app.Services.GetRequiredService<CalendarNotifier>().Subscribe(change =>
+        {
+            lock (changes)
+            {
+                changes.Add(change);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var confirmation = await BookFirstFreeSlotAsync(new DateOnly(2026, 11, 26));
+
+        var appointment = await AppointmentAsync(confirmation.AppointmentId);
+        Assert.True(appointment.BookedOnline);
+        Assert.Null(appointment.BookedByUserId);
+        Assert.Equal(Now.UtcDateTime, appointment.BookedAtUtc);
+        Assert.NotNull(appointment.ManageTokenHash);
+        lock (changes)
+        {
+            var change = Assert.Single(changes);
+            Assert.Equal((CalendarChangeKind.Booked, appointment.Id, appointment.PractitionerId, appointment.StartUtc), (change.Kind, change.AppointmentId, change.PractitionerId, change.StartUtc));
+        }
+    }
+
+    [Fact]
+    public async Task A_time_staff_booked_meanwhile_is_refused_online_and_nothing_of_the_online_booking_is_written()
+    {
+        await using var scope = app.AnonymousScope();
+        var bookings = scope.ServiceProvider.GetRequiredService<OnlineBookingService>();
+        var (type, slot) = await FirstSlotAsync(bookings, new DateOnly(2026, 11, 27));
+        await using (var staff = await app.ScopeForAsync(DemoSignIns.Receptionist.Email))
+        {
+            var booked = await staff.ServiceProvider.GetRequiredService<AppointmentService>().BookAsync(new BookAppointment(1, slot.PractitionerId, type, slot.StartUtc));
+            Assert.True(booked.Succeeded, booked.Error);
+        }
+
+        var (appointments, patients, outbox) = await CountsAsync();
+        var online = await bookings.BookAsync(slot.Key, type, Patient("Latecomer"), "http://clinic.test/booking/");
+
+        Assert.False(online.Succeeded);
+        Assert.Equal((OnlineBookingService.SlotJustTaken, "Slot"), (online.Error, online.Field));
+        Assert.Equal((appointments, patients, outbox), await CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_booking_online_of_a_practitioner_not_offered_online_is_refused_even_with_a_made_up_slot()
+    {
+        await using var scope = app.AnonymousScope();
+        var bookings = scope.ServiceProvider.GetRequiredService<OnlineBookingService>();
+        var (type, slot) = await FirstSlotAsync(bookings, new DateOnly(2026, 11, 27));
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            await db.Set<ClinicBlazor.Features.Staff.Practitioner>().Where(p => p.Id == slot.PractitionerId).ExecuteUpdateAsync(p => p.SetProperty(x => x.OfferedOnline, false));
+        }
+
+        var before = await CountsAsync();
+        var online = await bookings.BookAsync(slot.Key, type, Patient("Sneaky"), "http://clinic.test/booking/");
+
+        Assert.Equal(OnlineBookingService.SlotJustTaken, online.Error);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    private static async Task<(int Type, OfferedSlot Slot)> FirstSlotAsync(OnlineBookingService bookings, DateOnly day)
+    {
+        var type = (await bookings.GetChoicesAsync()).Types[0].Id;
+        return (type, (await bookings.GetSlotsAsync(null, type, day))[0]);
+    }
+
+    private async Task<(int Appointments, int Patients, int Outbox)> CountsAsync()
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return (await db.Set<Appointment>().CountAsync(), await db.Set<ClinicBlazor.Features.Patients.Patient>().CountAsync(),
+            await db.Set<ClinicBlazor.Features.Notifications.OutboxMessage>().CountAsync());
+    }
+
     private async Task<BookingConfirmation> BookFirstFreeSlotAsync(DateOnly day)
     {
         await using var scope = app.AnonymousScope();

@@ -325,7 +325,12 @@ namespace ClinicBlazor.Data.Migrations
                     b.Property<DateTime>("CancelledAtUtc")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("CancelledBy")
+                    b.Property<string>("CancelledByKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelledByName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -352,16 +357,21 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PatientName")
+                    b.Property<string>("PatientFirstName")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientLastName")
+                        .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PractitionerId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Reason")
-                        .HasMaxLength(50)
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ReinstatedAtUtc")

@@ -7,6 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Appointments;
 
+/// <summary>
+/// A booking: staff name an existing patient; a booking made online leaves <paramref name="PatientId"/>
+/// 0, as its booker finds or adds the patient from the details the patient typed.
+/// </summary>
 public sealed record BookAppointment(int PatientId, int PractitionerId, int AppointmentTypeId, DateTime StartUtc);
 
 public sealed record MoveAppointment(int AppointmentId, int PractitionerId, DateTime StartUtc, Guid ExpectedVersion);
@@ -14,9 +18,10 @@ public sealed record MoveAppointment(int AppointmentId, int PractitionerId, Date
 public sealed record CancelAppointment(int AppointmentId, CancellationReason? Reason = null, string? Note = null, Guid? ExpectedVersion = null);
 
 /// <summary>
-/// Books, moves, cancels and reinstates appointments: the only code that changes an appointment's
-/// status. Every source of cancellation (calendar, Patients page, online booking) comes through
-/// <see cref="CancelAsync(CancelAppointment, Canceller, CancellationToken)"/>.
+/// Books, moves, cancels and reinstates appointments: the only code that changes an appointment and
+/// the only one that publishes calendar updates. Every source of booking (calendar, Patients page,
+/// online booking) comes through <see cref="BookAsync(BookAppointment, Booker, CancellationToken)"/>,
+/// and every source of cancellation through <see cref="CancelAsync(CancelAppointment, Canceller, CancellationToken)"/>.
 /// </summary>
 public sealed class AppointmentService(
     IDbContextFactory<ClinicDbContext> dbFactory,
@@ -29,9 +34,25 @@ public sealed class AppointmentService(
     public const string ChangedBySomeoneElse = "This appointment was changed by someone else. Close it and open it again to see the latest.";
     public const string SlotTaken = "That time overlaps another appointment of this practitioner.";
 
+    /// <summary>Books for a signed-in member of staff.</summary>
     public async Task<Result<Appointment>> BookAsync(BookAppointment command, CancellationToken cancellationToken = default)
     {
         var actor = await authorization.RequireAsync(Permission.UseCalendar);
+        return await BookAsync(command, new StaffBooker(actor), cancellationToken);
+    }
+
+    /// <summary>
+    /// The one way an appointment is booked, from the calendar, the Patients page or the public
+    /// booking page. The caller has established who the booker is: staff through
+    /// <see cref="ClinicAuthorization"/>, a patient by the online booking's rules.
+    /// </summary>
+    public async Task<Result<Appointment>> BookAsync(BookAppointment command, Booker booker, CancellationToken cancellationToken = default)
+    {
+        if (booker is StaffBooker staff && !ClinicAuthorization.Allows(staff.Actor, Permission.UseCalendar))
+        {
+            throw new ClinicAuthorizationException($"{staff.Actor.DisplayName} is not allowed to book appointments.");
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var type = await db.Set<AppointmentType>().FindAsync([command.AppointmentTypeId], cancellationToken);
         if (type is null || type.IsArchived)
@@ -44,25 +65,35 @@ public sealed class AppointmentService(
             return Result.Fail("Choose a practitioner.", nameof(command.PractitionerId));
         }
 
-        if (!await db.Set<Patients.Patient>().AnyAsync(p => p.Id == command.PatientId, cancellationToken))
-        {
-            return Result.Fail("Choose a patient.", nameof(command.PatientId));
-        }
-
+        var now = clock.GetUtcNow().UtcDateTime;
         var appointment = new Appointment
         {
-            PatientId = command.PatientId,
             PractitionerId = command.PractitionerId,
             AppointmentTypeId = type.Id,
             StartUtc = command.StartUtc,
             EndUtc = command.StartUtc.AddMinutes(type.DurationMinutes),
-            BookedAtUtc = clock.GetUtcNow().UtcDateTime,
-            BookedByUserId = actor.UserId,
+            BookedAtUtc = now,
+            BookedByUserId = booker.UserId,
+            BookedOnline = booker.Online,
+            ManageTokenHash = booker.ManageTokenHash,
         };
 
-        // BEGIN IMMEDIATE: the overlap check and the insert see the same database (no double booking).
+        // BEGIN IMMEDIATE: the booker's check, the overlap check and the insert see the same
+        // database, so no slot is booked twice and two patients never both get the last online one.
+        bool queued;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            if (await booker.RefuseAsync(db, command, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
+            appointment.Patient = await booker.PatientAsync(db, command, cancellationToken);
+            if (appointment.Patient is null)
+            {
+                return Result.Fail("Choose a patient.", nameof(command.PatientId));
+            }
+
             if (await OverlapsAsync(db, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc, exceptId: null, cancellationToken))
             {
                 return Result.Fail(SlotTaken, nameof(command.StartUtc));
@@ -70,7 +101,14 @@ public sealed class AppointmentService(
 
             db.Add(appointment);
             await db.SaveChangesAsync(cancellationToken);
+            queued = await booker.BookedAsync(db, appointment, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (queued)
+        {
+            await noticeSignal.DeliveriesDueAsync(now);
         }
 
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Booked, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ClinicBlazor.Features.Notifications.Email;
+using ClinicBlazor.Features.Settings;
 
 namespace ClinicBlazor.Features.OnlineBookings;
 
@@ -9,8 +10,9 @@ public static class BookingConfirmationEmail
 {
     public const string Kind = "Booking confirmation";
 
-    public static EmailMessage Create(string clinicName, string clinicPhone, BookingConfirmation booking, string firstName, string manageUrl)
+    public static EmailMessage Create(Clinic clinic, BookingConfirmation booking, string firstName, string manageUrl)
     {
+        var (clinicName, clinicPhone) = (clinic.Name, clinic.Phone);
         var when = booking.LocalStart.ToString("dddd d MMMM yyyy 'at' h:mm tt", CultureInfo.GetCultureInfo("en-AU"));
         var subject = $"Booked: {booking.TypeName} with {booking.PractitionerName}, {booking.LocalStart.ToString("ddd d MMM h:mm tt", CultureInfo.GetCultureInfo("en-AU"))}";
         var text = $"""

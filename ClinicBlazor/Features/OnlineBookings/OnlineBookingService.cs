@@ -1,71 +1,13 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Common;
 using ClinicBlazor.Features.Notifications;
-using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.OnlineBookings;
-
-public sealed record OfferedPractitioner(int Id, string Name, string Title);
-
-public sealed record OfferedType(int Id, string Name, int DurationMinutes);
-
-/// <summary>What the public booking page may offer today.</summary>
-public sealed record BookingChoices(
-    string ClinicName,
-    string ClinicPhone,
-    bool Enabled,
-    IReadOnlyList<OfferedPractitioner> Practitioners,
-    IReadOnlyList<OfferedType> Types,
-    DateOnly FirstDay,
-    DateOnly LastDay);
-
-/// <summary>A free slot shown to a patient: with whom, and when (UTC instant and clinic-local label).</summary>
-public sealed record OfferedSlot(int PractitionerId, string PractitionerName, DateTime StartUtc, DateTime LocalStart)
-{
-    /// <summary>The form value that names this slot: "practitioner:UTC ticks".</summary>
-    public string Key => $"{PractitionerId}:{StartUtc.Ticks}";
-
-    public static bool TryParseKey(string? key, out int practitionerId, out DateTime startUtc)
-    {
-        practitionerId = 0;
-        startUtc = default;
-        var parts = key?.Split(':');
-        if (parts is not { Length: 2 } || !int.TryParse(parts[0], out practitionerId) || !long.TryParse(parts[1], out var ticks)
-            || ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
-        {
-            return false;
-        }
-
-        startUtc = new DateTime(ticks, DateTimeKind.Utc);
-        return true;
-    }
-}
-
-/// <summary>The patient's details from the booking form.</summary>
-public class PatientDetailsInput
-{
-    [Required(ErrorMessage = "Enter your first name.")]
-    [StringLength(100, ErrorMessage = "Keep your first name under 100 characters.")]
-    public string FirstName { get; set; } = "";
-
-    [Required(ErrorMessage = "Enter your last name.")]
-    [StringLength(100, ErrorMessage = "Keep your last name under 100 characters.")]
-    public string LastName { get; set; } = "";
-
-    [Required(ErrorMessage = "Enter your email address.")]
-    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256)]
-    public string Email { get; set; } = "";
-
-    [Required(ErrorMessage = "Enter your mobile number.")]
-    public string Mobile { get; set; } = "";
-}
 
 public sealed record BookingConfirmation(string Token, int AppointmentId, string PractitionerName, string TypeName, DateTime LocalStart, string Email);
 
@@ -89,15 +31,12 @@ public sealed record ManagedBooking(
 /// </summary>
 public sealed class OnlineBookingService(
     IDbContextFactory<ClinicDbContext> dbFactory,
-    AvailabilityService availability,
+    OnlineSlots slots,
     AppointmentService appointments,
-    CalendarNotifier calendarNotifier,
     PrivateLinks privateLinks,
-    NoticeSignal signal,
     TimeProvider clock)
 {
     public const string SlotJustTaken = "Sorry, that time was just taken. Please choose another time.";
-    public static readonly TimeSpan SlotStep = TimeSpan.FromMinutes(15);
 
     public async Task<BookingChoices> GetChoicesAsync(CancellationToken cancellationToken = default)
     {
@@ -121,7 +60,7 @@ public sealed class OnlineBookingService(
     public async Task<IReadOnlyList<OfferedSlot>> GetSlotsAsync(int? practitionerId, int appointmentTypeId, DateOnly day, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await FreeSlotsAsync(db, practitionerId, appointmentTypeId, day, cancellationToken);
+        return await slots.FreeAsync(db, practitionerId, appointmentTypeId, day, cancellationToken);
     }
 
     /// <summary>
@@ -152,53 +91,12 @@ public sealed class OnlineBookingService(
             return Result.Fail("Choose an appointment type.", "Type");
         }
 
-        var day = DateOnly.FromDateTime(clinic.ToLocal(startUtc));
-        var (token, hash) = BookingToken.Create();
-        Appointment appointment;
-        string practitionerName;
-        BookingConfirmation confirmation;
+        // Through the one way in: the slot is checked again, and the confirmation queued, in the booking's transaction.
+        var booker = new OnlineBooker(clinic, details, mobile.Value!, manageLinkBase, slots, privateLinks, clock);
+        var booked = await appointments.BookAsync(new BookAppointment(0, practitionerId, type.Id, startUtc), booker, cancellationToken);
 
-        // BEGIN IMMEDIATE: the re-check and the insert see the same bookings, so two patients can
-        // never both get the last slot.
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            var free = await FreeSlotsAsync(db, practitionerId, appointmentTypeId, day, cancellationToken);
-            var slot = free.FirstOrDefault(s => s.PractitionerId == practitionerId && s.StartUtc == startUtc);
-            if (slot is null)
-            {
-                return Result.Fail(SlotJustTaken, "Slot");
-            }
-
-            practitionerName = slot.PractitionerName;
-            var patient = await FindOrAddPatientAsync(db, details, mobile.Value!, cancellationToken);
-            appointment = new Appointment
-            {
-                PractitionerId = practitionerId,
-                Patient = patient,
-                AppointmentTypeId = type.Id,
-                StartUtc = startUtc,
-                EndUtc = startUtc.AddMinutes(type.DurationMinutes),
-                BookedAtUtc = clock.GetUtcNow().UtcDateTime,
-                BookedOnline = true,
-                ManageTokenHash = hash,
-            };
-            db.Add(appointment);
-            await db.SaveChangesAsync(cancellationToken);
-            confirmation = new BookingConfirmation(token, appointment.Id, practitionerName, type.Name, clinic.ToLocal(startUtc), details.Email.Trim());
-            OutboxQueue.Email(
-                db,
-                BookingConfirmationEmail.Create(clinic.Name, clinic.Phone, confirmation, details.FirstName.Trim(), manageLinkBase + OutboxMessage.MaskedLink),
-                BookingConfirmationEmail.Kind,
-                practitionerId: null,
-                clock.GetUtcNow().UtcDateTime,
-                privateLinks.Protect(token));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        await signal.DeliveriesDueAsync(clock.GetUtcNow().UtcDateTime);
-        calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Booked, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
-        return Result<BookingConfirmation>.Ok(confirmation);
+        // Whatever refused it (the time taken, the practitioner no longer offered), the patient's answer is another time.
+        return booked.Succeeded ? Result<BookingConfirmation>.Ok(booker.Confirmation!) : Result.Fail(SlotJustTaken, "Slot");
     }
 
     /// <summary>The booking behind a private link, or null for any link that is not valid now (wrong, expired, cancelled).</summary>
@@ -256,66 +154,5 @@ public sealed class OnlineBookingService(
 
         var cancelled = await appointments.CancelAsync(new CancelAppointment(booking.AppointmentId, reason), new PatientCanceller(booking.PatientId), cancellationToken);
         return cancelled.Succeeded ? Result<ManagedBooking>.Ok(booking) : Result.Fail(cancelled.Error!);
-    }
-
-    private async Task<IReadOnlyList<OfferedSlot>> FreeSlotsAsync(ClinicDbContext db, int? practitionerId, int appointmentTypeId, DateOnly day, CancellationToken cancellationToken)
-    {
-        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
-        var type = await db.Set<AppointmentType>().AsNoTracking()
-            .SingleOrDefaultAsync(t => t.Id == appointmentTypeId && t.BookableOnline && !t.IsArchived, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(clinic.ToLocal(now));
-        if (type is null || !clinic.OnlineBookingEnabled || day < today || day > today.AddDays(clinic.OnlineBookingHorizonDays))
-        {
-            return [];
-        }
-
-        var practitioners = await db.Set<Practitioner>().AsNoTracking()
-            .Where(p => p.IsActive && p.OfferedOnline && (practitionerId == null || p.Id == practitionerId))
-            .OrderBy(p => p.SortOrder)
-            .Select(p => new { p.Id, p.DisplayName })
-            .ToListAsync(cancellationToken);
-        var ids = practitioners.Select(p => p.Id).ToList();
-        var zone = clinic.TimeZone;
-        var dayStartUtc = ClinicClock.StartToUtc(day, TimeOnly.MinValue, zone);
-        var dayEndUtc = ClinicClock.StartToUtc(day.AddDays(1), TimeOnly.MinValue, zone);
-        var bookings = await db.Set<Appointment>().AsNoTracking()
-            .Where(a => ids.Contains(a.PractitionerId) && a.Status == AppointmentStatus.Booked && a.StartUtc < dayEndUtc && a.EndUtc > dayStartUtc)
-            .Select(a => new { a.PractitionerId, a.StartUtc, a.EndUtc })
-            .ToListAsync(cancellationToken);
-        var periods = await availability.GetWorkingWindowsAsync(ids, day, day, cancellationToken);
-        var slots = new List<OfferedSlot>();
-        foreach (var practitioner in practitioners)
-        {
-            var busy = bookings.Where(b => b.PractitionerId == practitioner.Id).Select(b => new UtcInterval(b.StartUtc, b.EndUtc)).ToList();
-            var starts = SlotCalculator.FreeStarts(periods[practitioner.Id][day], busy, TimeSpan.FromMinutes(type.DurationMinutes), SlotStep, now, DateTime.MaxValue);
-            slots.AddRange(starts.Select(start => new OfferedSlot(practitioner.Id, practitioner.DisplayName, start, clinic.ToLocal(start))));
-        }
-
-        // "Any practitioner" offers each time once, with the first practitioner free then.
-        var ordered = slots.OrderBy(s => s.StartUtc).ThenBy(s => ids.IndexOf(s.PractitionerId));
-        return practitionerId is null ? [.. ordered.DistinctBy(s => s.StartUtc)] : [.. ordered];
-    }
-
-    private async Task<Patient> FindOrAddPatientAsync(ClinicDbContext db, PatientDetailsInput details, string mobileE164, CancellationToken cancellationToken)
-    {
-        var email = details.Email.Trim();
-        var first = details.FirstName.Trim();
-        var last = details.LastName.Trim();
-
-        // The same person booking again keeps one record; nothing about the match is shown to the visitor.
-        var existing = await db.Set<Patient>()
-            .Where(p => EF.Functions.Collate(p.Email, "NOCASE") == email
-                        && EF.Functions.Collate(p.FirstName, "NOCASE") == first
-                        && EF.Functions.Collate(p.LastName, "NOCASE") == last)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (existing is not null)
-        {
-            return existing;
-        }
-
-        var patient = new Patient { FirstName = first, LastName = last, Email = email, MobileE164 = mobileE164, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
-        db.Add(patient);
-        return patient;
     }
 }

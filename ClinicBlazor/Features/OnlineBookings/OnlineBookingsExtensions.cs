@@ -24,6 +24,7 @@ public static class OnlineBookingsExtensions
             throw new InvalidOperationException("OnlineBookings:PermitLimit and OnlineBookings:WindowSeconds must be at least 1.");
         }
 
+        builder.Services.AddScoped<OnlineSlots>();
         builder.Services.AddScoped<OnlineBookingService>();
 
         builder.Services.AddRateLimiter(limiter =>

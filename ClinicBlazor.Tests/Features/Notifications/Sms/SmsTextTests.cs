@@ -1,4 +1,7 @@
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Notifications.Sms;
+using ClinicBlazor.Features.Settings;
 
 namespace ClinicBlazor.Tests.Features.Notifications.Sms;
 
@@ -12,6 +15,27 @@ public sealed class SmsTextTests
         var text = SmsText.Cancelled("Clinic", "Jane", "Smith", Start, "reception", "K7P2");
 
         Assert.Equal("Clinic: Jane S. cancelled Tue 24 Nov 10:30. By reception. Ref K7P2", text);
+    }
+
+    [Theory]
+    [InlineData(CancellerKind.Reception, "Sam Taylor", "By reception.")]
+    [InlineData(CancellerKind.PatientOnline, "", "By the patient.")]
+    [InlineData(CancellerKind.Staff, "Dr Tom Okafor", "By Dr Tom Okafor.")]
+    [InlineData(CancellerKind.Self, "Dr Priya Sharma", "By Dr Priya Sharma.")]
+    public void A_notice_SMS_is_made_from_the_notices_fields(CancellerKind kind, string name, string by)
+    {
+        var clinic = new Clinic { Name = "Harbourside", TimeZoneId = "Australia/Sydney" };
+        var notice = new CancellationNotice
+        {
+            PatientFirstName = "Mary Ann",
+            PatientLastName = "van der Berg",
+            CancelledByKind = kind,
+            CancelledByName = name,
+            AppointmentStartUtc = clinic.ToUtc(Start),
+        };
+
+        Assert.Equal($"Harbourside: Mary Ann V. cancelled Tue 24 Nov 10:30. {by} Ref K7P2", SmsText.For(notice, DeliveryKind.Cancellation, clinic, "K7P2"));
+        Assert.Equal("Harbourside: Reinstated: Mary Ann V. Tue 24 Nov 10:30 is back on. Ref K7P2", SmsText.For(notice, DeliveryKind.Reinstatement, clinic, "K7P2"));
     }
 
     [Fact]

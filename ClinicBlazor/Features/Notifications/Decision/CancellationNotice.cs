@@ -1,3 +1,4 @@
+using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -18,14 +19,27 @@ public sealed class CancellationNotice
     public DateTime CancelledAtUtc { get; set; }
 
     public DateTime AppointmentStartUtc { get; set; }
-    public string PatientName { get; set; } = "";
+    public string PatientFirstName { get; set; } = "";
+    public string PatientLastName { get; set; } = "";
     public string AppointmentTypeName { get; set; } = "";
 
-    /// <summary>"Sam at reception", "the patient, online".</summary>
-    public string CancelledBy { get; set; } = "";
+    /// <summary>Who cancelled: the practitioner themselves, reception, other staff, the patient online.</summary>
+    public CancellerKind CancelledByKind { get; set; }
+
+    /// <summary>Their name as it was then (a member of staff's display name); empty for the patient online.</summary>
+    public string CancelledByName { get; set; } = "";
     public string? CancelledByUserId { get; set; }
-    public string? Reason { get; set; }
+    public CancellationReason? ReasonCode { get; set; }
     public string? Note { get; set; }
+
+    /// <summary>"Jane Smith".</summary>
+    public string PatientName => $"{PatientFirstName} {PatientLastName}".Trim();
+
+    /// <summary>"Sam at reception", "the patient, online", "Dr Priya Sharma".</summary>
+    public string CancelledBy => Canceller.Describe(CancelledByKind, CancelledByName);
+
+    /// <summary>The reason as the patient or the desk chose it ("Feeling better").</summary>
+    public string? Reason => ReasonCode?.Label();
 
     public NotificationMethod Method { get; set; }
     public string Email { get; set; } = "";
@@ -81,10 +95,12 @@ internal sealed class CancellationNoticeConfiguration : IEntityTypeConfiguration
         builder.HasOne(n => n.Practitioner).WithMany().HasForeignKey(n => n.PractitionerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Appointments.Appointment>().WithMany().HasForeignKey(n => n.AppointmentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(n => n.Deliveries).WithOne(d => d.Notice).HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Cascade);
-        builder.Property(n => n.PatientName).HasMaxLength(200);
+        builder.Property(n => n.PatientFirstName).HasMaxLength(100);
+        builder.Property(n => n.PatientLastName).HasMaxLength(100);
         builder.Property(n => n.AppointmentTypeName).HasMaxLength(100);
-        builder.Property(n => n.CancelledBy).HasMaxLength(200);
-        builder.Property(n => n.Reason).HasMaxLength(50);
+        builder.Property(n => n.CancelledByKind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(n => n.CancelledByName).HasMaxLength(200);
+        builder.Property(n => n.ReasonCode).HasConversion<string>().HasMaxLength(20);
         builder.Property(n => n.Note).HasMaxLength(1000);
         builder.Property(n => n.Method).HasConversion<string>().HasMaxLength(20);
         builder.Property(n => n.Email).HasMaxLength(256);

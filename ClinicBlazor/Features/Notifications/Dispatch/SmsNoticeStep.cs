@@ -65,7 +65,7 @@ internal sealed class SmsNoticeStep(
 
         var referenceBefore = delivery.SmsReference;
         delivery.SmsReference ??= DeliveryReference.New();
-        var body = NoticeSmsBody.For(delivery, notice, clinic, delivery.SmsReference);
+        var body = SmsText.For(notice, delivery.Kind, clinic, delivery.SmsReference);
         var outbox = OutboxQueue.Sms(db, notice.MobileE164, body, OutboxQueue.KindOf(delivery.Kind), delivery.PractitionerId, nowUtc);
         outbox.State = OutboxMessageState.Sending;
         await db.SaveChangesAsync(cancellationToken);

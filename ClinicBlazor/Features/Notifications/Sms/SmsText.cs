@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Settings;
 
 namespace ClinicBlazor.Features.Notifications.Sms;
 
@@ -13,17 +15,34 @@ public static partial class SmsText
 {
     private const int ShortestClinicName = 8;
 
+    /// <summary>A notice delivery's SMS, made from the notice's fields, times in the clinic's zone and format.</summary>
+    public static string For(CancellationNotice notice, DeliveryKind kind, Clinic clinic, string reference)
+    {
+        var start = clinic.ToLocal(notice.AppointmentStartUtc);
+        return kind == DeliveryKind.Reinstatement
+            ? Reinstated(clinic.Name, notice.PatientFirstName, notice.PatientLastName, start, reference, clinic.TimeFormat)
+            : Cancelled(clinic.Name, notice.PatientFirstName, notice.PatientLastName, start, CancelledBy(notice.CancelledByKind, notice.CancelledByName), reference, clinic.TimeFormat);
+    }
+
+    /// <summary>Who cancelled, in a word or two: "reception", "the patient", "Dr Okafor".</summary>
+    public static string CancelledBy(CancellerKind kind, string name) => kind switch
+    {
+        CancellerKind.Reception => "reception",
+        CancellerKind.PatientOnline => "the patient",
+        _ => name,
+    };
+
     /// <summary>"Clinic: Jane S. cancelled Tue 24 Nov 10:30. By reception. Ref K7P2".</summary>
     /// <param name="startLocal">The appointment's start in the clinic's time zone.</param>
     /// <param name="cancelledBy">Who cancelled, in a word or two: "reception", "the patient", "Dr Okafor".</param>
-    public static string Cancelled(string clinicName, string patientFirstName, string patientLastName, DateTime startLocal, string cancelledBy, string reference) =>
+    public static string Cancelled(string clinicName, string patientFirstName, string patientLastName, DateTime startLocal, string cancelledBy, string reference, TimeFormat timeFormat = TimeFormat.TwentyFourHour) =>
         Fit(clinicName, patientFirstName, patientLastName, reference,
-            (patient, by) => $"{patient} cancelled {When(startLocal)}. By {by}.", cancelledBy);
+            (patient, by) => $"{patient} cancelled {When(startLocal, timeFormat)}. By {by}.", cancelledBy);
 
     /// <summary>"Clinic: Reinstated: Jane S. Tue 24 Nov 10:30 is back on. Ref K7P2".</summary>
-    public static string Reinstated(string clinicName, string patientFirstName, string patientLastName, DateTime startLocal, string reference) =>
+    public static string Reinstated(string clinicName, string patientFirstName, string patientLastName, DateTime startLocal, string reference, TimeFormat timeFormat = TimeFormat.TwentyFourHour) =>
         Fit(clinicName, patientFirstName, patientLastName, reference,
-            (patient, _) => $"Reinstated: {patient} {When(startLocal)} is back on.", "");
+            (patient, _) => $"Reinstated: {patient} {When(startLocal, timeFormat)} is back on.", "");
 
     /// <summary>"Clinic: Test SMS. Cancellation notices will reach you like this. Ref K7P2".</summary>
     public static string Test(string clinicName, string reference) =>
@@ -44,7 +63,9 @@ public static partial class SmsText
         return string.Join(' ', new[] { first, initial }.Where(part => part.Length > 0));
     }
 
-    private static string When(DateTime startLocal) => startLocal.ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>"Tue 24 Nov 10:30", or "Tue 24 Nov 10:30 am" when the clinic writes 12-hour times.</summary>
+    private static string When(DateTime startLocal, TimeFormat timeFormat) =>
+        $"{startLocal.ToString("ddd d MMM", CultureInfo.InvariantCulture)} {timeFormat.Time(startLocal)}";
 
     private static string Fit(string clinicName, string firstName, string lastName, string reference, Func<string, string, string> sentence, string cancelledBy)
     {
