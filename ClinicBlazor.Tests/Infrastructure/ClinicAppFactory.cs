@@ -47,6 +47,9 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
     /// <summary>When set (before the first use), the app reads the clock from here.</summary>
     public FakeTimeProvider? Clock { get; set; }
 
+    /// <summary>The app's clock moved to another instant and running on in real time (default: <c>./test.sh --at</c>'s, if any).</summary>
+    public ShiftedClock? Shift { get; set; } = ShiftedClock.FromEnvironment;
+
     /// <summary>Now on the app's clock (the fake one when set): tests take their times from here, never from the machine.</summary>
     public DateTime UtcNow => Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
 
@@ -84,10 +87,10 @@ public class ClinicAppFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddFilter(category: null, LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
-            if (Clock is null && ShiftedClock.FromEnvironment is { } shifted)
+            if (Clock is null && Shift is { } shifted)
             {
-                // ./test.sh --at: the app lives on a day other than today. Quartz keeps its own real-time
-                // clock (NoticeSignal.SchedulerClock) and is placed by delays, so it runs as usual.
+                // ./test.sh --at: the app lives on a day other than today. Quartz takes this clock too,
+                // and every trigger is placed on it, so the scheduler runs as usual.
                 services.AddSingleton<TimeProvider>(shifted);
             }
 

@@ -5,6 +5,7 @@ using ClinicBlazor.Features.Staff;
 using ClinicBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace ClinicBlazor.Tests.Features.Notifications;
 
@@ -49,5 +50,44 @@ public sealed class DeliverThroughQuartzTests(MaildevServer maildev) : IClassFix
         Assert.Contains("Feeling better", email.Text);
         Assert.Contains("Sam at reception", email.Html);
         Assert.Equal(DeliveryState.Sent, (await app.WaitForNoticeAsync(appointment.Id, n => n.Email().State == DeliveryState.Sent)).Email().State);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(-55)]
+    public async Task On_a_clock_far_from_the_machines_the_scheduler_fires_on_time_and_the_email_goes(int days)
+    {
+        // Quartz takes the app's clock: a trigger placed on any other clock looks a year late (or
+        // months early) to it.
+        app.Shift = new ShiftedClock(TimeSpan.FromDays(days));
+        _ = app.ServerAddress;
+        var appointmentId = await CancelPriyasNextAppointmentByReceptionAsync();
+
+        Assert.Single(await maildev.WaitForEmailsAsync(1, TimeSpan.FromSeconds(20)));
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var periodic = await scheduler.GetTrigger(PeriodicDeliveryRun.Key);
+        var next = Assert.IsType<DateTimeOffset>(periodic?.NextFireTimeUtc);
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        Assert.InRange(next, now, now + PeriodicDeliveryRun.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(DeliveryState.Sent, (await app.WaitForNoticeAsync(appointmentId, n => n.Email().State == DeliveryState.Sent)).Email().State);
+    }
+
+    private async Task<int> CancelPriyasNextAppointmentByReceptionAsync()
+    {
+        int appointmentId;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            var priya = await db.Set<Practitioner>().Include(p => p.User).SingleAsync(p => p.User!.Email == DemoSignIns.Practitioner.Email);
+            priya.NotificationMethod = NotificationMethod.Email;
+            priya.NotificationEmail = "priya.notices@harbourside.example";
+            await db.SaveChangesAsync();
+            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            appointmentId = await db.Set<Appointment>()
+                .Where(a => a.PractitionerId == priya.Id && a.Status == AppointmentStatus.Booked && a.StartUtc > now.AddHours(1))
+                .OrderBy(a => a.StartUtc).Select(a => a.Id).FirstAsync();
+        }
+
+        await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointmentId, CancellationReason.FeelingBetter);
+        return appointmentId;
     }
 }

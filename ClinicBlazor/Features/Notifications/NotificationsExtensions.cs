@@ -40,18 +40,14 @@ public static class NotificationsExtensions
         var quartzProperties = new Dictionary<string, string?> { ["quartz.scheduler.instanceName"] = $"clinic-notices-{Guid.NewGuid():N}" };
         services.AddQuartz(quartzProperties, quartz =>
         {
-            // Triggers are placed in real time (NoticeSignal.SchedulerClock); the job hands the app's
-            // clock to the dispatcher. Note: Quartz prefers a TimeProvider registered in the container
-            // over this one, which is why tests on a fake clock leave the scheduler stopped.
-            quartz.UseTimeProvider(NoticeSignal.SchedulerClock);
+            // Quartz runs on the container's TimeProvider (the app's clock), so every trigger is
+            // placed on that clock: the signal's (NoticeSignal) and the periodic run's
+            // (PeriodicDeliveryRun). Tests on a fake clock leave the scheduler stopped and call the
+            // dispatcher themselves.
             quartz.UseInMemoryStore();
             quartz.AddJob<DeliverNoticesJob>(job => job.WithIdentity(DeliverNoticesJob.Key).StoreDurably());
-            quartz.AddTrigger(trigger => trigger
-                .ForJob(DeliverNoticesJob.Key)
-                .WithIdentity("deliver-notices-periodic", "notifications")
-                .StartAt(NoticeSignal.SchedulerClock.GetUtcNow().AddSeconds(30))
-                .WithSimpleSchedule(schedule => schedule.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
+        services.AddHostedService<PeriodicDeliveryRun>();
         // Shutting down does not wait for a run in progress: a delivery interrupted in Sending is
         // taken up again when its lease expires, which is the same path as a crash.
         services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = false);

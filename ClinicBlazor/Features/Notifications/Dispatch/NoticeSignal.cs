@@ -9,9 +9,6 @@ namespace ClinicBlazor.Features.Notifications;
 /// </summary>
 public sealed class NoticeSignal(ISchedulerFactory schedulerFactory, TimeProvider clock, ILogger<NoticeSignal> logger) : IDisposable
 {
-    /// <summary>The scheduler's own clock (real time; see AddNotifications).</summary>
-    internal static readonly TimeProvider SchedulerClock = TimeProvider.System;
-
     internal static readonly TriggerKey SignalTrigger = new("deliver-notices-signal", "notifications");
 
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -27,15 +24,11 @@ public sealed class NoticeSignal(ISchedulerFactory schedulerFactory, TimeProvide
             await gate.WaitAsync();
             try
             {
-                var delay = DateTime.SpecifyKind(dueUtc, DateTimeKind.Utc) - clock.GetUtcNow().UtcDateTime;
-                if (delay < TimeSpan.Zero)
-                {
-                    delay = TimeSpan.Zero;
-                }
-
-                // The trigger is placed by the delay on the scheduler's clock, not by the app's instant.
-                var schedulerNow = SchedulerClock.GetUtcNow();
-                var fireAt = schedulerNow + delay + TimeSpan.FromMilliseconds(200);
+                // Quartz runs on the app's clock (it takes the container's TimeProvider), so the
+                // trigger is placed at the app's instant.
+                var schedulerNow = clock.GetUtcNow();
+                var due = new DateTimeOffset(DateTime.SpecifyKind(dueUtc, DateTimeKind.Utc));
+                var fireAt = (due > schedulerNow ? due : schedulerNow) + TimeSpan.FromMilliseconds(200);
                 if (scheduledFor is { } existing && existing > schedulerNow && existing <= fireAt)
                 {
                     return;
