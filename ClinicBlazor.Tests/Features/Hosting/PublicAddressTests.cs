@@ -1,19 +1,24 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using ClinicBlazor.Features.OnlineBookings;
+using ClinicBlazor.Tests.Features.Notifications;
 using ClinicBlazor.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ClinicBlazor.Tests.Features.Hosting;
 
-public sealed partial class PublicAddressTests
+public sealed partial class PublicAddressTests(MaildevServer maildev) : IClassFixture<MaildevServer>
 {
     [Fact]
     public async Task Booking_confirmation_link_ignores_a_forged_Host_header()
     {
         // Tuesday 24 November 2026, 09:00 in Sydney: Thursday has free times.
-        await using var app = new ClinicAppFactory { Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 22, 0, 0, TimeSpan.Zero)) };
+        await maildev.ClearAsync();
+        await using var app = new ClinicAppFactory { Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 22, 0, 0, TimeSpan.Zero)) }
+            .With("Notifications:Email:Smtp:Host", "127.0.0.1")
+            .With("Notifications:Email:Smtp:Port", maildev.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Notifications:Email:Smtp:Security", "None");
         using var client = new SignInClient(app.ServerAddress);
         int type;
         await using (var scope = app.AnonymousScope())
@@ -46,6 +51,15 @@ public sealed partial class PublicAddressTests
         Assert.Contains("You're booked", confirmation, StringComparison.Ordinal);
         Assert.Contains($"{ownAddress}/booking/", confirmation, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", confirmation, StringComparison.Ordinal);
+
+        // The confirmation email is queued with the booking and sent by the dispatcher: its link too
+        // is made from App:PublicBaseUrl (in Development, the app's own address), never the request.
+        await app.DispatchAsync();
+        var email = Assert.Single(await maildev.WaitForEmailsAsync(1));
+        Assert.Equal("hana@patients.example", email.ToAddress);
+        Assert.Matches($"(?m)^{Regex.Escape(ownAddress)}/booking/[A-Za-z0-9_-]+\\s*$", email.Text ?? "");
+        Assert.Contains($"href=\"{ownAddress}/booking/", email.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", email.Text + email.Html, StringComparison.Ordinal);
     }
 
     [Fact]

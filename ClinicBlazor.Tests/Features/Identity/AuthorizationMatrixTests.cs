@@ -60,6 +60,7 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
         ["AppointmentService.CancelAsync(CancelAppointment)"] = Access.Staff,
         ["AppointmentService.CancelAsync(CancelAppointment, Canceller)"] = Access.Internal,
         ["AppointmentService.ReinstateAsync(Int32)"] = Access.Staff,
+        ["CancellationPreview.DescribeCancellingAsync(Int32)"] = Access.Staff,
 
         ["AuditLog.Record(ClinicDbContext, Actor, String, String, String)"] = Access.Internal,
         ["AuditLog.RecordAsync(Actor, String, String, String)"] = Access.Internal,

@@ -31,6 +31,7 @@ public static class NotificationsExtensions
         services.AddSingleton<QueuedMessages>();
         services.AddSingleton<PrivateLinks>();
         services.AddScoped<NoticeHistory>();
+        services.AddScoped<CancellationPreview>();
         services.AddScoped<DeliveryResend>();
         services.AddScoped<TestNotifications>();
         services.AddHostedService<PickupFolderWarning>();
