@@ -126,6 +126,7 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
         ["SmsCreditService.TopUpAsync(String, String)"] = Access.Admin,
         ["SmsCreditService.GetSummaryAsync()"] = Access.Admin,
         ["SmsCreditService.SetLowBalanceThresholdAsync(Int32)"] = Access.Admin,
+        ["SmsCreditService.SetLowBalanceThresholdAsync(String)"] = Access.Admin,
         ["SmsCreditService.GetLedgerAsync(SmsLedgerFilter)"] = Access.Admin,
         ["SmsCreditService.GetDailyUsageAsync(Int32)"] = Access.Admin,
         ["SmsCreditService.ExportCsvAsync(SmsLedgerFilter)"] = Access.Admin,
