@@ -23,6 +23,9 @@ public static class NotificationsExtensions
         services.AddSingleton<CancellationNotices>();
         services.AddSingleton<NoticeLinks>();
         services.AddSingleton<NoticeSignal>();
+        services.AddSingleton<DeliveryPipeline>();
+        services.AddSingleton<SmsNotices>();
+        services.AddSingleton<EmailNotices>();
         services.AddSingleton<NoticeDispatcher>();
         services.AddScoped<Sms.ISmsStatusSink, Sms.NoticeSmsStatusSink>();
         services.AddSingleton<QueuedMessages>();
