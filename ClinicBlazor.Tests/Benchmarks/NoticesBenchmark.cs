@@ -271,7 +271,7 @@ public sealed class NoticesBenchmark(MaildevServer maildev) : IClassFixture<Mail
             on each side; in each round the two sides go one after the other, their order alternating, each starting with maildev
             emptied, the database's log checkpointed and the set-up's dirty pages written out (`sync`); the ratio is taken per round
             and the median published. CPU is the test process's and maildev's, over the timed sides only.
-            The dispatcher claims due emails {NoticeDispatcher.ClaimChunk} at a time in one short transaction (their Outbox rows by one
+            The dispatcher claims due emails {EmailNotices.ClaimChunk} at a time in one short transaction (their Outbox rows by one
             prepared INSERT bound per row, then one SQL command marking the deliveries Sending under a lease and writing their
             attempts), then per email: the SMTP send over the run's one connection with no transaction open, and a short outcome
             transaction of one SQL command (three updates), prepared once per run and bound per email, on the run's one database

@@ -11,6 +11,7 @@ public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser)
     public async Task Patient_phoning_to_cancel_search_open_cancel_then_Undo()
     {
         var (patientName, appointmentId) = await PatientWithUpcomingAppointmentAsync();
+        var practitioner = await NotifiedByEmailAsync(appointmentId);
         var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Receptionist.Email, DemoSignIns.Receptionist.Password);
         await page.GotoAsync("/patients");
         await BrowserFixture.WaitForInteractiveAsync(page);
@@ -23,9 +24,12 @@ public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser)
         var row = page.Locator($"[data-testid='upcoming-appointments'] tr[data-appointment-id='{appointmentId}']");
         await row.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" }).ClickAsync();
         var dialog = page.Locator(".mud-dialog").Filter(new() { Has = page.GetByText("Reason (optional)") });
+        var outlook = $"{practitioner} will be emailed.";
+        await Assertions.Expect(dialog.GetByTestId("cancel-notice")).ToHaveTextAsync(outlook);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel appointment" }).ClickAsync();
 
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Reinstate" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync($"Appointment cancelled. {outlook}");
         Assert.Equal(AppointmentStatus.Cancelled, await StatusAsync(appointmentId));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
@@ -128,6 +132,18 @@ public sealed class FrontDeskTests(ClinicAppFactory app, BrowserFixture browser)
             .OrderBy(a => a.StartUtc)
             .FirstAsync();
         return (appointment.Patient!.FullName, appointment.Id);
+    }
+
+    /// <summary>Turns on email notices, with no window, for the appointment's practitioner; returns their first name.</summary>
+    private async Task<string> NotifiedByEmailAsync(int appointmentId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var practitionerId = await db.Set<Appointment>().Where(a => a.Id == appointmentId).Select(a => a.PractitionerId).SingleAsync();
+        var practitioner = await db.Set<ClinicBlazor.Features.Staff.Practitioner>().SingleAsync(p => p.Id == practitionerId);
+        practitioner.NotificationMethod = ClinicBlazor.Features.Staff.NotificationMethod.Email;
+        practitioner.NotifyWithinDays = null;
+        await db.SaveChangesAsync();
+        return practitioner.DisplayName.Split(' ')[0];
     }
 
     private async Task<AppointmentStatus> StatusAsync(int appointmentId)

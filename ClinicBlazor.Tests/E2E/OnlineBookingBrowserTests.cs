@@ -76,7 +76,10 @@ public sealed partial class OnlineBookingBrowserTests(MaildevServer maildev, Bro
         await Assertions.Expect(patient.GetByRole(AriaRole.Heading, new() { Name = "Your appointment is cancelled" })).ToBeVisibleAsync();
 
         await Assertions.Expect(block).ToHaveAttributeAsync("data-cancelled", "true", new() { Timeout = 5_000 });
-        var notice = (await maildev.WaitForEmailsAsync(2, TimeSpan.FromSeconds(20))).Single(e => e.ToAddress == priya.Email);
+        // The booking's confirmation, the patient's cancellation confirmation and Priya's notice.
+        var emails = await maildev.WaitForEmailsAsync(3, TimeSpan.FromSeconds(20));
+        var notice = emails.Single(e => e.ToAddress == priya.Email);
+        Assert.StartsWith("Cancelled: Follow-up with", emails.Single(e => e.ToAddress == "nina.kowalski@patients.example" && e.Subject.StartsWith("Cancelled", StringComparison.Ordinal)).Subject, StringComparison.Ordinal);
         Assert.StartsWith("Cancelled: Nina Kowalski", notice.Subject, StringComparison.Ordinal);
         Assert.Contains("the patient, online", notice.Text, StringComparison.Ordinal);
         Assert.Contains("Feeling better", notice.Text, StringComparison.Ordinal);

@@ -80,4 +80,44 @@ public sealed class OutboxBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Assertions.Expect(page.Locator(".mud-expand-panel").Filter(new() { HasText = $"Cancelled: {patientName}" })).ToHaveCountAsync(2);
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Admin_searches_by_patient_practitioner_or_subject_and_reads_each_status_about_the_practitioner()
+    {
+        var priya = DemoSignIns.Practitioner.Email;
+        var tom = DemoSignIns.SecondPractitioner.Email;
+        await app.SetNoticesAsync(priya, NotificationMethod.Email);
+        await app.SetNoticesAsync(tom, NotificationMethod.Off);
+        var priyas = await app.NextBookedAppointmentIdAsync(priya);
+        var toms = await app.NextBookedAppointmentIdAsync(tom);
+        await app.CancelAsAsync(DemoSignIns.Receptionist.Email, priyas);
+        await app.CancelAsAsync(DemoSignIns.Receptionist.Email, toms);
+        var priyasPatient = (await app.WaitForNoticeAsync(priyas, n => n.Deliveries.Any(d => d.State == DeliveryState.Sent))).PatientName;
+        var tomsPatient = (await app.NoticeForAsync(toms)).PatientName;
+        var tomsUserId = (await app.PractitionerAsync(tom)).UserId;
+
+        var page = await browser.SignedInPageAsync(app.ServerAddress, DemoSignIns.Admin.Email, DemoSignIns.Admin.Password);
+        await page.GotoAsync("/outbox");
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var rows = page.GetByTestId("outbox-notices").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        var search = page.GetByLabel("Search patient, practitioner or subject");
+
+        await search.FillAsync(tomsPatient);
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows).ToContainTextAsync("Not sent: Tom has notifications off");
+        await Assertions.Expect(rows.GetByRole(AriaRole.Link, new() { Name = "Tom Becker" })).ToHaveAttributeAsync("href", $"/my-info/{Uri.EscapeDataString(tomsUserId)}");
+
+        await search.FillAsync("priya");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows).ToContainTextAsync(priyasPatient);
+        await Assertions.Expect(page.Locator(".mud-expand-panel")).ToHaveCountAsync(1);
+
+        await search.FillAsync("cancelled:");
+        await Assertions.Expect(page.Locator(".mud-expand-panel").Filter(new() { HasText = $"Cancelled: {priyasPatient}" })).ToHaveCountAsync(1);
+
+        await search.FillAsync("nobody-by-this-name");
+        await Assertions.Expect(page.GetByText("No notices match.")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
 }

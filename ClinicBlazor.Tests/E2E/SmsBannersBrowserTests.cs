@@ -117,7 +117,7 @@ public sealed class SmsBannersBrowserTests(MaildevServer maildev, BrowserFixture
         await Assertions.Expect(page.GetByText($"Test email sent to {Priya.Email}. Test SMS sent to {Mobile} (one SMS credit).")).ToBeVisibleAsync();
         var email = Assert.Single(await maildev.WaitForEmailsAsync(1));
         Assert.Equal(Priya.Email, email.ToAddress);
-        Assert.Equal("Test notification from ClinicBlazor", email.Subject);
+        Assert.Equal("Test notification from Harbourside Physio & Health", email.Subject);
         Assert.Equal(Mobile, Assert.Single(twilio.MessagePosts).Form["To"]);
         Assert.Equal(49, await app.SmsBalanceAsync());
         await page.Context.CloseAsync();

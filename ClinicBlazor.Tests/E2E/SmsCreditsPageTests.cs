@@ -55,7 +55,7 @@ public sealed class SmsCreditsPageTests(ClinicAppFactory app, BrowserFixture bro
             await field.FillAsync(bad);
             await field.BlurAsync();
             await page.GetByTestId("save-threshold").ClickAsync();
-            await Assertions.Expect(card).ToContainTextAsync(SmsCreditsPage.ThresholdError);
+            await Assertions.Expect(card).ToContainTextAsync(SmsCreditService.ThresholdError);
             Assert.Equal(before, await ThresholdAsync());
             await Assertions.Expect(page.GetByText("Low-balance threshold saved")).ToHaveCountAsync(0);
         }
@@ -64,7 +64,7 @@ public sealed class SmsCreditsPageTests(ClinicAppFactory app, BrowserFixture bro
         await field.BlurAsync();
         await page.GetByTestId("save-threshold").ClickAsync();
         await Assertions.Expect(page.GetByText("Low-balance threshold saved: 1,200 credits.")).ToBeVisibleAsync();
-        await Assertions.Expect(card).Not.ToContainTextAsync(SmsCreditsPage.ThresholdError);
+        await Assertions.Expect(card).Not.ToContainTextAsync(SmsCreditService.ThresholdError);
         Assert.Equal(1200, await ThresholdAsync());
         await page.Context.CloseAsync();
     }

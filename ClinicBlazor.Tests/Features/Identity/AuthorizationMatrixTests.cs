@@ -60,6 +60,7 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
         ["AppointmentService.CancelAsync(CancelAppointment)"] = Access.Staff,
         ["AppointmentService.CancelAsync(CancelAppointment, Canceller)"] = Access.Internal,
         ["AppointmentService.ReinstateAsync(Int32)"] = Access.Staff,
+        ["CancellationPreview.DescribeCancellingAsync(Int32)"] = Access.Staff,
 
         ["AuditLog.Record(ClinicDbContext, Actor, String, String, String)"] = Access.Internal,
         ["AuditLog.RecordAsync(Actor, String, String, String)"] = Access.Internal,
@@ -125,6 +126,7 @@ public sealed class AuthorizationMatrixTests(ClinicAppFactory app) : IClassFixtu
         ["SmsCreditService.TopUpAsync(String, String)"] = Access.Admin,
         ["SmsCreditService.GetSummaryAsync()"] = Access.Admin,
         ["SmsCreditService.SetLowBalanceThresholdAsync(Int32)"] = Access.Admin,
+        ["SmsCreditService.SetLowBalanceThresholdAsync(String)"] = Access.Admin,
         ["SmsCreditService.GetLedgerAsync(SmsLedgerFilter)"] = Access.Admin,
         ["SmsCreditService.GetDailyUsageAsync(Int32)"] = Access.Admin,
         ["SmsCreditService.ExportCsvAsync(SmsLedgerFilter)"] = Access.Admin,

@@ -14,7 +14,7 @@ public sealed class NoticeLeaseTests
         await using var app = new ClinicAppFactory().With("Notifications:LeaseSeconds", "45");
         _ = app.ServerAddress;
 
-        Assert.Equal(TimeSpan.FromSeconds(45), app.Services.GetRequiredService<NoticeDispatcher>().Lease);
+        Assert.Equal(TimeSpan.FromSeconds(45), app.Services.GetRequiredService<DeliveryPipeline>().Lease);
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class NoticeLeaseTests
         await using var app = new ClinicAppFactory();
         _ = app.ServerAddress;
 
-        Assert.Equal(TimeSpan.FromMinutes(5), app.Services.GetRequiredService<NoticeDispatcher>().Lease);
+        Assert.Equal(TimeSpan.FromMinutes(5), app.Services.GetRequiredService<DeliveryPipeline>().Lease);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class NotificationsOptionsTests
         for (var attempt = 1; attempt <= 4; attempt++)
         {
             var expected = 30 * Math.Pow(2, attempt - 1);
-            var delay = NoticeDispatcher.Backoff(30, attempt).TotalSeconds;
+            var delay = RetrySchedule.Backoff(30, attempt).TotalSeconds;
             Assert.InRange(delay, expected * 0.8, expected * 1.2);
         }
     }

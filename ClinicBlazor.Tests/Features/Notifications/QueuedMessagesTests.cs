@@ -96,7 +96,8 @@ public sealed partial class QueuedMessagesTests(MaildevServer maildev) : IClassF
 
         var email = Assert.Single(await maildev.WaitForEmailsAsync(1));
         Assert.Equal(priya.NotificationEmail, email.ToAddress);
-        Assert.Equal("Test notification from ClinicBlazor", email.Subject);
+        Assert.Equal("Test notification from Harbourside Physio & Health", email.Subject);
+        Assert.Equal(("Harbourside Physio & Health", "notices@harbourside.example"), (email.From[0].Name, email.From[0].Address));
         Assert.Equal(OutboxMessageState.Sent, Assert.Single(await OutboxAsync(), m => m.Kind == TestNotifications.Kind).State);
     }
 
@@ -128,6 +129,53 @@ public sealed partial class QueuedMessagesTests(MaildevServer maildev) : IClassF
         Assert.True((await tests.SendTestAsync(priya.UserId)).Succeeded);
         await using var db = await app.CreateDbContextAsync();
         Assert.Equal(6, await db.Set<OutboxMessage>().CountAsync(m => m.Kind == TestNotifications.Kind && m.Channel == NoticeChannel.Sms && m.State == OutboxMessageState.Sent));
+    }
+
+    [Fact]
+    public async Task A_patient_cancelling_online_gets_an_email_from_the_clinic_confirming_it_through_the_outbox()
+    {
+        var booking = await BookAsync();
+        await using (var scope = app.AnonymousScope())
+        {
+            var cancelled = await scope.ServiceProvider.GetRequiredService<OnlineBookingService>().CancelAsync(booking.Token, ClinicBlazor.Features.Appointments.CancellationReason.Sick);
+            Assert.True(cancelled.Succeeded, cancelled.Error);
+        }
+
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            var queued = await db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.Kind == NoticeMessages.PatientCancellationKind);
+            Assert.Equal((OutboxMessageState.Pending, "online@patients.example"), (queued.State, queued.To));
+        }
+
+        await app.DispatchAsync();
+
+        var emails = await maildev.WaitForEmailsAsync(2);
+        var email = Assert.Single(emails, e => e.Subject.StartsWith("Cancelled: ", StringComparison.Ordinal));
+        Assert.Equal("online@patients.example", email.ToAddress);
+        Assert.Equal(("Harbourside Physio & Health", "notices@harbourside.example"), (email.From[0].Name, email.From[0].Address));
+        Assert.Contains("Hi Online,", email.Text, StringComparison.Ordinal);
+        Assert.Contains($"with {booking.PractitionerName}", email.Text, StringComparison.Ordinal);
+        Assert.Contains("is cancelled, as you asked", email.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_clinic_name_emails_come_from_the_configured_FromName()
+    {
+        await app.SetNoticesAsync(Priya, NotificationMethod.Email);
+        var priya = await app.PractitionerAsync(Priya);
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            await db.Set<ClinicBlazor.Features.Settings.Clinic>().ExecuteUpdateAsync(c => c.SetProperty(x => x.Name, ""));
+        }
+
+        await using (var scope = await app.ScopeForAsync(Priya))
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<TestNotifications>().SendTestAsync(priya.UserId)).Succeeded);
+        }
+
+        var email = Assert.Single(await maildev.WaitForEmailsAsync(1));
+        Assert.Equal("Test notification", email.Subject);
+        Assert.Equal(("ClinicBlazor", "notices@harbourside.example"), (email.From[0].Name, email.From[0].Address));
     }
 
     private async Task<BookingConfirmation> BookAsync()

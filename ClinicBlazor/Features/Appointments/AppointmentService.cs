@@ -218,6 +218,7 @@ public sealed class AppointmentService(
 
         // Who is told is decided here, once, in the cancellation's own transaction.
         var notice = await notices.RecordAsync(db, appointment, canceller, now, cancellationToken);
+        var confirmed = await notices.ConfirmToPatientAsync(db, appointment, canceller, now, cancellationToken);
 
         if (!await TrySaveAsync(db, cancellationToken))
         {
@@ -225,9 +226,10 @@ public sealed class AppointmentService(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        if (notice.Deliveries.Any(d => d.State == DeliveryState.Pending))
+        var due = confirmed ? now : notice.Deliveries.Where(d => d.State == DeliveryState.Pending).Select(d => (DateTime?)d.DueAtUtc).Min();
+        if (due is { } dueUtc)
         {
-            await noticeSignal.DeliveriesDueAsync(notice.Deliveries.Min(d => d.DueAtUtc));
+            await noticeSignal.DeliveriesDueAsync(dueUtc);
         }
 
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Cancelled, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));

@@ -1,5 +1,6 @@
 using ClinicBlazor.Components.Layout;
 using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Notifications;
 using MudBlazor;
 
 namespace ClinicBlazor.Features.Calendar;
@@ -11,14 +12,16 @@ public sealed record CancellationChoice(CancellationReason? Reason, string? Note
 /// The staff side of cancelling, shared by the calendar and the Patients page: ask (reason, note,
 /// confirm), cancel through <see cref="AppointmentService"/>, then offer Undo in a snackbar.
 /// </summary>
-public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackbar, AppointmentService appointments, BrowserHelpers browser)
+public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackbar, AppointmentService appointments, CancellationPreview preview, BrowserHelpers browser)
 {
     public const string CancelledMessage = "Appointment cancelled";
 
     /// <summary>True when the appointment was cancelled.</summary>
     public async Task<bool> CancelAsync(int appointmentId, string summary, Guid expectedVersion)
     {
-        var parameters = new DialogParameters<CancelAppointmentDialog> { { d => d.Summary, summary } };
+        // Said before confirming, from the decision the cancellation itself will take.
+        var outlook = await preview.DescribeCancellingAsync(appointmentId);
+        var parameters = new DialogParameters<CancelAppointmentDialog> { { d => d.Summary, summary }, { d => d.NoticeOutlook, outlook } };
         var dialog = await dialogs.ShowAsync<CancelAppointmentDialog>("Cancel appointment", parameters,
             new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true, CloseOnEscapeKey = true });
         var result = await dialog.Result;
@@ -34,7 +37,7 @@ public sealed class AppointmentActions(IDialogService dialogs, ISnackbar snackba
             return false;
         }
 
-        snackbar.Add(CancelledMessage, Severity.Normal, options =>
+        snackbar.Add(outlook is null ? CancelledMessage : $"{CancelledMessage}. {outlook}", Severity.Normal, options =>
         {
             options.Action = "Undo";
             options.ActionColor = Color.Primary;

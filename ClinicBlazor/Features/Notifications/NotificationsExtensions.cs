@@ -23,11 +23,15 @@ public static class NotificationsExtensions
         services.AddSingleton<CancellationNotices>();
         services.AddSingleton<NoticeLinks>();
         services.AddSingleton<NoticeSignal>();
+        services.AddSingleton<DeliveryPipeline>();
+        services.AddSingleton<SmsNotices>();
+        services.AddSingleton<EmailNotices>();
         services.AddSingleton<NoticeDispatcher>();
         services.AddScoped<Sms.ISmsStatusSink, Sms.NoticeSmsStatusSink>();
         services.AddSingleton<QueuedMessages>();
         services.AddSingleton<PrivateLinks>();
         services.AddScoped<NoticeHistory>();
+        services.AddScoped<CancellationPreview>();
         services.AddScoped<DeliveryResend>();
         services.AddScoped<TestNotifications>();
         services.AddHostedService<PickupFolderWarning>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Notifications.Email;
 using ClinicBlazor.Features.Settings;
 
@@ -13,8 +14,8 @@ public static class BookingConfirmationEmail
     public static EmailMessage Create(Clinic clinic, BookingConfirmation booking, string firstName, string manageUrl)
     {
         var (clinicName, clinicPhone) = (clinic.Name, clinic.Phone);
-        var when = booking.LocalStart.ToString("dddd d MMMM yyyy 'at' h:mm tt", CultureInfo.GetCultureInfo("en-AU"));
-        var subject = $"Booked: {booking.TypeName} with {booking.PractitionerName}, {booking.LocalStart.ToString("ddd d MMM h:mm tt", CultureInfo.GetCultureInfo("en-AU"))}";
+        var when = NoticeMessages.LongWhen(clinic, booking.LocalStart);
+        var subject = $"Booked: {booking.TypeName} with {booking.PractitionerName}, {booking.LocalStart.ToString("ddd d MMM", CultureInfo.InvariantCulture)} {clinic.TimeFormat.Time(booking.LocalStart)}";
         var text = $"""
             Hi {firstName},
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Common;
 using ClinicBlazor.Features.Identity;
+using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.SmsCredits;
@@ -115,12 +117,35 @@ public sealed class SmsCreditService(
         return new SmsCreditSummary(account.Balance, account.LowBalanceThreshold);
     }
 
+    /// <summary>What the threshold field says to anything but a whole number from 0 to 100,000.</summary>
+    public static readonly string ThresholdError = $"Enter a whole number from 0 (no alert) to {MaxLowBalanceThreshold:N0} credits.";
+
+    /// <summary>Reads what was typed into the threshold field: a whole number from 0 (no alert) to 100,000 ("1,000" allowed).</summary>
+    public static Result<int> ParseThreshold(string? text) =>
+        int.TryParse(text?.Trim(), NumberStyles.AllowThousands, CultureInfo.CurrentCulture, out var value) && value is >= 0 and <= MaxLowBalanceThreshold
+            ? Result<int>.Ok(value)
+            : Result<int>.Fail(ThresholdError, ThresholdField);
+
+    /// <summary>The threshold as typed, refused at the field (nothing saved) unless <see cref="ParseThreshold"/> reads it.</summary>
+    public async Task<Result<int>> SetLowBalanceThresholdAsync(string? threshold, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(Permission.ManageSmsCredits);
+        var parsed = ParseThreshold(threshold);
+        if (!parsed.Succeeded)
+        {
+            return parsed;
+        }
+
+        var saved = await SetLowBalanceThresholdAsync(parsed.Value, cancellationToken);
+        return saved.Succeeded ? parsed : Result<int>.Fail(saved.Error!, ThresholdField);
+    }
+
     public async Task<Result> SetLowBalanceThresholdAsync(int threshold, CancellationToken cancellationToken = default)
     {
         await authorization.RequireAsync(Permission.ManageSmsCredits);
         if (threshold is < 0 or > MaxLowBalanceThreshold)
         {
-            return Result.Fail($"Enter a threshold from 0 (no alert) to {MaxLowBalanceThreshold:N0} credits.", ThresholdField);
+            return Result.Fail(ThresholdError, ThresholdField);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -155,8 +180,31 @@ public sealed class SmsCreditService(
             query = query.Where(e => e.Kind == kind);
         }
 
-        var entries = await query.OrderByDescending(e => e.Id).ToListAsync(cancellationToken);
-        return entries.Select(e => new SmsLedgerRow(e.Id, e.AtUtc, clinic.ToLocal(e.AtUtc), e.Kind, e.Amount, e.BalanceAfter, e.Note, e.ActorName, e.DeliveryId, e.AttemptId)).ToList();
+        // A charge or refund is the dispatcher's ("system"): "By" names whom and what it was for instead.
+        var entries = await query.OrderByDescending(e => e.Id)
+            .Select(e => new
+            {
+                Entry = e,
+                Notice = db.Set<NoticeDelivery>().Where(d => d.Id == e.DeliveryId)
+                    .Select(d => new { d.Notice!.PatientFirstName, d.Notice.PatientLastName, d.Notice.AppointmentStartUtc, d.PractitionerId })
+                    .FirstOrDefault(),
+                MessagePractitionerId = db.Set<OutboxMessage>().Where(m => m.Id == e.OutboxMessageId).Select(m => m.PractitionerId).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        var practitioners = await db.Set<Practitioner>().AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
+        string By(SmsCreditLedgerEntry entry, int? practitionerId, string? appointment) =>
+            entry.ActorName != SmsCreditLedgerEntry.SystemActor || practitionerId is not { } id || !practitioners.TryGetValue(id, out var name) ? entry.ActorName
+            : appointment is null ? $"SMS to {name}"
+            : $"SMS to {name} · {appointment}";
+        return entries.Select(row =>
+        {
+            var e = row.Entry;
+            var appointment = row.Notice is { } notice
+                ? $"{notice.PatientFirstName} {notice.PatientLastName}, {clinic.ToLocal(notice.AppointmentStartUtc):ddd d MMM} {clinic.TimeFormat.Time(clinic.ToLocal(notice.AppointmentStartUtc))}"
+                : null;
+            var by = By(e, row.Notice?.PractitionerId ?? row.MessagePractitionerId, appointment);
+            return new SmsLedgerRow(e.Id, e.AtUtc, clinic.ToLocal(e.AtUtc), e.Kind, e.Amount, e.BalanceAfter, e.Note, by, e.DeliveryId, e.AttemptId);
+        }).ToList();
     }
 
     /// <summary>The filtered ledger as CSV (see <see cref="SmsLedgerCsv"/>).</summary>

@@ -45,7 +45,7 @@ public class SmsCreditRaceTests : IAsyncLifetime
         await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: "+61412345678");
         await app.SetNoticesAsync(Tom, NotificationMethod.Sms, mobile: "+61412345679");
         await app.SetSmsBalanceAsync(0);
-        app.Services.GetRequiredService<NoticeDispatcher>().BeforeSmsClaim = token => startingLine.ArriveAsync(token);
+        app.Services.GetRequiredService<SmsNotices>().BeforeClaim = token => startingLine.ArriveAsync(token);
     }
 
     public async Task DisposeAsync()
@@ -89,7 +89,7 @@ public class SmsCreditRaceTests : IAsyncLifetime
             Assert.DoesNotContain(sentNotice.Deliveries, d => d.Channel == NoticeChannel.Email);
 
             var skipped = Sms(skippedNotice);
-            Assert.Equal(NoticeDispatcher.NoSmsCredits, skipped.Reason);
+            Assert.Equal(SmsNotices.NoSmsCredits, skipped.Reason);
             Assert.Empty(skipped.Attempts);
             Assert.Equal(0, await ChargesAsync(skipped.Id));
             var fallback = skippedNotice.Email();

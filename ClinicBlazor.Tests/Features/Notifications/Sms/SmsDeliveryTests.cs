@@ -225,7 +225,7 @@ public class SmsDeliveryTests : IAsyncLifetime
         // Paused: the next cancellation's SMS is skipped (uncharged) rather than sent.
         var paused = await CancelAndDispatchAsync(NoticeTestKit.NightSlot.AddHours(1), "Liam");
         Assert.Equal(DeliveryState.Skipped, paused.State);
-        Assert.Equal(NoticeDispatcher.SmsPaused, paused.Reason);
+        Assert.Equal(SmsNotices.SmsPaused, paused.Reason);
         Assert.Single(twilio.MessagePosts);
 
         // Saving the same number again resumes SMS.
@@ -326,7 +326,7 @@ public class SmsDeliveryTests : IAsyncLifetime
         var delivery = await CancelAndDispatchAsync();
 
         Assert.Equal(DeliveryState.Skipped, delivery.State);
-        Assert.Equal(NoticeDispatcher.NoSmsCredits, delivery.Reason);
+        Assert.Equal(SmsNotices.NoSmsCredits, delivery.Reason);
         Assert.Empty(twilio.MessagePosts);
         Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
         var notice = await app.NoticeForAsync((await NoticeOfAsync(delivery.Id)).AppointmentId);
@@ -341,7 +341,7 @@ public class SmsDeliveryTests : IAsyncLifetime
         var delivery = await CancelAndDispatchAsync(NoticeTestKit.Now.AddSeconds(50));
 
         Assert.Equal(DeliveryState.Skipped, delivery.State);
-        Assert.Equal(NoticeDispatcher.AppointmentAboutToStart, delivery.Reason);
+        Assert.Equal(SmsNotices.AppointmentAboutToStart, delivery.Reason);
         Assert.Empty(twilio.MessagePosts);
         Assert.Equal(0, await app.NetChargeAsync(delivery.Id));
     }

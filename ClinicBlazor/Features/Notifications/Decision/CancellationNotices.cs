@@ -1,5 +1,6 @@
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,32 @@ public sealed class CancellationNotices(IOptions<NotificationsOptions> options)
 
         db.Add(notice);
         return notice;
+    }
+
+    /// <summary>
+    /// A patient who cancelled online themselves gets an email confirming it, queued in the
+    /// cancellation's transaction like their booking confirmation. Returns whether one was queued.
+    /// </summary>
+    public async Task<bool> ConfirmToPatientAsync(ClinicDbContext db, Appointment appointment, Canceller canceller, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        if (canceller is not PatientCanceller)
+        {
+            return false;
+        }
+
+        var details = await db.Set<Appointment>().AsNoTracking()
+            .Where(a => a.Id == appointment.Id)
+            .Select(a => new { a.Patient!.FirstName, a.Patient.Email, Type = a.AppointmentType!.Name, Practitioner = a.Practitioner!.DisplayName })
+            .SingleAsync(cancellationToken);
+        if (details.Email.Length == 0)
+        {
+            return false;
+        }
+
+        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
+        var email = NoticeMessages.PatientCancellation(details.Email, details.FirstName, details.Type, details.Practitioner, appointment.StartUtc, clinic);
+        OutboxQueue.Email(db, email, NoticeMessages.PatientCancellationKind, practitionerId: null, nowUtc);
+        return true;
     }
 
     /// <summary>

@@ -1,17 +1,43 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ClinicBlazor.Data;
 using ClinicBlazor.Features.Notifications.Email;
 using ClinicBlazor.Features.Settings;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Notifications;
 
-/// <summary>The words of every notice email: subject, plain text and HTML, times in the clinic's zone.</summary>
+/// <summary>
+/// The words of every notice email: who it is from, subject, plain text and HTML, times in the
+/// clinic's zone and format.
+/// </summary>
 public static class NoticeMessages
 {
-    /// <summary>"Tue 24 Nov 10:30", in the clinic's time zone.</summary>
-    public static string When(Clinic clinic, DateTime utc) =>
-        clinic.ToLocal(utc).ToString("ddd d MMM HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>The Outbox's kind for the email confirming a patient's own online cancellation.</summary>
+    public const string PatientCancellationKind = "Cancellation confirmation";
+
+    /// <summary>"Tue 24 Nov 10:30" (or "10:30 am"), in the clinic's time zone and time format.</summary>
+    public static string When(Clinic clinic, DateTime utc)
+    {
+        var local = clinic.ToLocal(utc);
+        return $"{local.ToString("ddd d MMM", CultureInfo.InvariantCulture)} {clinic.TimeFormat.Time(local)}";
+    }
+
+    /// <summary>"Tuesday 24 November 2026 at 10:30" (or "10:30 am"), for patients.</summary>
+    public static string LongWhen(Clinic clinic, DateTime local) =>
+        $"{local.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture)} at {clinic.TimeFormat.Time(local)}";
+
+    /// <summary>The name every email comes from: the clinic's, or <paramref name="fallback"/> (FromName in the settings) when it has none.</summary>
+    public static string FromName(string? clinicName, string fallback) =>
+        string.IsNullOrWhiteSpace(clinicName) ? fallback : clinicName.Trim();
+
+    /// <summary><see cref="FromName(string?, string)"/> with the clinic's name as it is now, read once per sending run.</summary>
+    public static async Task<string> FromNameAsync(IDbContextFactory<ClinicDbContext> dbFactory, string fallback, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return FromName(await db.Set<Clinic>().Select(c => c.Name).FirstOrDefaultAsync(cancellationToken), fallback);
+    }
 
     public static string CalendarLink(string baseUrl, Clinic clinic, DateTime startUtc) =>
         $"{baseUrl.TrimEnd('/')}/calendar?view=day&date={clinic.ToLocal(startUtc):yyyy-MM-dd}";
@@ -73,9 +99,33 @@ public static class NoticeMessages
 
     public static EmailMessage Test(string to, string practitionerName, Clinic clinic)
     {
-        const string subject = "Test notification from ClinicBlazor";
+        var subject = string.IsNullOrWhiteSpace(clinic.Name) ? "Test notification" : $"Test notification from {clinic.Name.Trim()}";
         var text = $"Hello {practitionerName},\n\nThis is a test. Cancellation notices for your appointments at {clinic.Name} will arrive at this address.\n";
         var html = $"<div style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px\"><p>Hello {E(practitionerName)},</p><p>This is a test. Cancellation notices for your appointments at {E(clinic.Name)} will arrive at this address.</p></div>";
+        return new EmailMessage(to, subject, text, html);
+    }
+
+    /// <summary>To the patient who cancelled online: what was cancelled, and how to reach the clinic.</summary>
+    public static EmailMessage PatientCancellation(string to, string firstName, string typeName, string practitionerName, DateTime startUtc, Clinic clinic)
+    {
+        var local = clinic.ToLocal(startUtc);
+        var when = LongWhen(clinic, local);
+        var subject = $"Cancelled: {typeName} with {practitionerName}, {When(clinic, startUtc)}";
+        var text = $"""
+            Hi {firstName},
+
+            Your appointment at {clinic.Name} is cancelled, as you asked:
+            {typeName} with {practitionerName}
+            {when}
+
+            To book again, or if this was not you, call us on {clinic.Phone}.
+            """;
+        var html = $"""
+            <p>Hi {E(firstName)},</p>
+            <p>Your appointment at <strong>{E(clinic.Name)}</strong> is cancelled, as you asked:</p>
+            <p><strong>{E(typeName)}</strong> with {E(practitionerName)}<br>{E(when)}</p>
+            <p>To book again, or if this was not you, call us on {E(clinic.Phone)}.</p>
+            """;
         return new EmailMessage(to, subject, text, html);
     }
 

@@ -2,25 +2,26 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace ClinicBlazor.Features.Notifications.Email;
 
 /// <summary>SMTP through MailKit: connects on the first message of a run and reuses the connection.</summary>
-internal sealed class SmtpEmailSender(IOptions<NotificationsOptions> options) : IEmailSender
+internal sealed class SmtpEmailSender(IOptions<NotificationsOptions> options, IDbContextFactory<Data.ClinicDbContext> dbFactory) : IEmailSender
 {
     private NotificationsOptions.SmtpOptions Smtp => options.Value.Email.Smtp;
 
     public string Description => $"SMTP {Smtp.Host}:{Smtp.EffectivePort} ({Smtp.ParsedSecurity})";
 
-    public Task<IEmailSession> OpenSessionAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IEmailSession>(new Session(Smtp));
+    public async Task<IEmailSession> OpenSessionAsync(CancellationToken cancellationToken) =>
+        new Session(Smtp, await NoticeMessages.FromNameAsync(dbFactory, Smtp.FromName, cancellationToken));
 
-    internal static MimeMessage ToMime(EmailMessage message, NotificationsOptions.SmtpOptions smtp)
+    internal static MimeMessage ToMime(EmailMessage message, NotificationsOptions.SmtpOptions smtp, string fromName)
     {
         var mime = new MimeMessage();
-        mime.From.Add(new MailboxAddress(smtp.FromName, smtp.FromAddress));
+        mime.From.Add(new MailboxAddress(fromName, smtp.FromAddress));
         if (!MailboxAddress.TryParse(message.To, out var to))
         {
             throw new EmailSendException(EmailFailureKind.Permanent, $"\"{message.To}\" is not an email address");
@@ -34,14 +35,14 @@ internal sealed class SmtpEmailSender(IOptions<NotificationsOptions> options) : 
         return mime;
     }
 
-    private sealed class Session(NotificationsOptions.SmtpOptions smtp) : IEmailSession
+    private sealed class Session(NotificationsOptions.SmtpOptions smtp, string fromName) : IEmailSession
     {
         private readonly SmtpClient client = new() { Timeout = 30_000 };
 
         // The next message, being built on another thread while the dispatcher writes the last outcome.
         private (EmailMessage Message, Task<MimeMessage> Mime)? prepared;
 
-        public void Prepare(EmailMessage upcoming) => prepared = (upcoming, Task.Run(() => ToMime(upcoming, smtp)));
+        public void Prepare(EmailMessage upcoming) => prepared = (upcoming, Task.Run(() => ToMime(upcoming, smtp, fromName)));
 
         public async Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken)
         {
@@ -49,7 +50,7 @@ internal sealed class SmtpEmailSender(IOptions<NotificationsOptions> options) : 
             prepared = null;
             var mime = ready is { } built && ReferenceEquals(built.Message, message)
                 ? await built.Mime
-                : ToMime(message, smtp);
+                : ToMime(message, smtp, fromName);
             var messageId = mime.MessageId ?? "";
             try
             {

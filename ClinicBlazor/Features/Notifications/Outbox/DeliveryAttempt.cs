@@ -32,6 +32,15 @@ public sealed class DeliveryAttempt
 
     /// <summary>The email this attempt went out in (a digest carries several deliveries).</summary>
     public int? OutboxMessageId { get; set; }
+
+    /// <summary>How it ended (a later look at the provider's log keeps the first end time).</summary>
+    public void Finish(DateTime nowUtc, AttemptOutcome outcome, string? providerId, string? error)
+    {
+        Outcome = outcome;
+        FinishedAtUtc ??= nowUtc;
+        ProviderId = providerId;
+        Error = error;
+    }
 }
 
 internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<DeliveryAttempt>

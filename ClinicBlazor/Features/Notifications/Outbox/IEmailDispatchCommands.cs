@@ -4,7 +4,7 @@ namespace ClinicBlazor.Features.Notifications;
 /// The email drain's three hot writes, hand-written because EF's change tracking cost more than the
 /// rest of a claim (see the throughput benchmark): one implementation per database engine, made by
 /// <see cref="Data.IDatabaseEngine.EmailDispatchCommands"/> for one run's open connection, with the
-/// table and column names taken from the EF model (SQLite's: <see cref="SqliteEmailDispatchCommands"/>).
+/// table and column names taken from the EF model (SQLite's: <see cref="Data.Sqlite.SqliteEmailDispatchCommands"/>).
 /// They mirror <see cref="NoticeDelivery.Claim"/> and <see cref="NoticeDelivery.MarkSent"/>.
 /// </summary>
 public interface IEmailDispatchCommands : IDisposable

@@ -44,12 +44,15 @@ public sealed class NoticeDelivery
     public List<DeliveryAttempt> Attempts { get; set; } = [];
 
     /// <summary>The delivery's own due time: Pending at its window's end, Retrying at its next try, Sending when its lease ran out, Unknown at once or at its next look.</summary>
-    public bool IsDue(DateTime nowUtc) => State switch
+    public bool IsDue(DateTime nowUtc) => IsDue(State, DueAtUtc, NextAttemptAtUtc, LeaseUntilUtc, nowUtc);
+
+    /// <summary>The same rule on a query's columns (<see cref="DueDeliveries"/> reads only these).</summary>
+    public static bool IsDue(DeliveryState state, DateTime dueAtUtc, DateTime? nextAttemptAtUtc, DateTime? leaseUntilUtc, DateTime nowUtc) => state switch
     {
-        DeliveryState.Pending => DueAtUtc <= nowUtc,
-        DeliveryState.Retrying => NextAttemptAtUtc <= nowUtc,
-        DeliveryState.Sending => LeaseUntilUtc <= nowUtc,
-        DeliveryState.Unknown => NextAttemptAtUtc is null || NextAttemptAtUtc <= nowUtc,
+        DeliveryState.Pending => dueAtUtc <= nowUtc,
+        DeliveryState.Retrying => nextAttemptAtUtc <= nowUtc,
+        DeliveryState.Sending => leaseUntilUtc <= nowUtc,
+        DeliveryState.Unknown => nextAttemptAtUtc is null || nextAttemptAtUtc <= nowUtc,
         _ => false,
     };
 
@@ -100,7 +103,7 @@ public sealed class NoticeDelivery
             return false;
         }
 
-        if (nowUtc + delay > CreatedAtUtc.AddHours(giveUpAfterHours))
+        if (RetrySchedule.GivesUp(CreatedAtUtc, nowUtc + delay, giveUpAfterHours))
         {
             Move(DeliveryState.Failed, nowUtc, giveUpAfterHours == 24 ? "gave up after a day" : $"gave up after {giveUpAfterHours} hours");
             return true;
@@ -111,6 +114,28 @@ public sealed class NoticeDelivery
         NextAttemptAtUtc = nowUtc + delay;
         return true;
     }
+
+    /// <summary>
+    /// The provider took <paramref name="attempt"/> (or its log shows it did): Sent, and when the
+    /// cancellation was undone while it was on its way, its "back on" follow-up. Returns whether one was added.
+    /// </summary>
+    public bool RecordSent(DeliveryAttempt attempt, DateTime nowUtc, string providerId)
+    {
+        attempt.Finish(nowUtc, AttemptOutcome.Sent, providerId, null);
+        MarkSent(nowUtc, providerId);
+        return Notice!.FollowUpIfReinstated(this, nowUtc);
+    }
+
+    /// <summary>
+    /// Not sent this time but worth another try: Dropped when the cancellation was undone meanwhile,
+    /// else <see cref="RetryLater"/> after the backoff (never sooner than <paramref name="retryAfter"/>).
+    /// </summary>
+    public bool RetryOrDrop(DateTime nowUtc, NotificationsOptions.RetryOptions retry, string reason, HoldCode? waitingFor = null, TimeSpan? retryAfter = null) =>
+        DropIfUndone(nowUtc)
+        || RetryLater(nowUtc, RetrySchedule.Backoff(retry.FirstDelaySeconds, AttemptCount, retryAfter), retry.GiveUpAfterHours, reason, waitingFor);
+
+    /// <summary>The one place of the rule: a cancellation undone before it went out is not sent (<see cref="Drop"/>).</summary>
+    public bool DropIfUndone(DateTime nowUtc) => Notice!.ReinstatedAtUtc is not null && Drop(nowUtc);
 
     /// <summary>Will never go (the provider refused it for good).</summary>
     public bool Fail(DateTime nowUtc, string reason) => State == DeliveryState.Sending && Move(DeliveryState.Failed, nowUtc, reason);

@@ -52,7 +52,17 @@ public sealed class NoticeHistory(
             query = query.Where(n => n.CancelledAtUtc >= from && n.CancelledAtUtc < to);
         }
 
-        return await SummariseAsync(db, query, 200, cancellationToken);
+        if (filter.Term is { } term)
+        {
+            // Lower-cased on both sides, the same on every database provider (CA1862's overload with a
+            // StringComparison has no SQL translation).
+#pragma warning disable CA1862
+            query = query.Where(n => (n.PatientFirstName + " " + n.PatientLastName).ToLower().Contains(term)
+                || n.Practitioner!.DisplayName.ToLower().Contains(term));
+#pragma warning restore CA1862
+        }
+
+        return await SummariseAsync(db, query, filter.Limit, cancellationToken);
     }
 
     public async Task<IReadOnlyList<OutboxMessageSummary>> GetOutgoingMessagesAsync(OutboxFilter filter, CancellationToken cancellationToken = default)
@@ -73,10 +83,19 @@ public sealed class NoticeHistory(
             query = query.Where(m => m.CreatedAtUtc >= from && m.CreatedAtUtc < to);
         }
 
-        var messages = await query.OrderByDescending(m => m.Id).Take(200).ToListAsync(cancellationToken);
+        if (filter.Term is { } term)
+        {
+            // The patient's name is in the message's text; the practitioner is the one it went to.
+#pragma warning disable CA1862 // as above: translated to SQL
+            query = query.Where(m => m.Subject.ToLower().Contains(term) || m.TextBody.ToLower().Contains(term)
+                || db.Set<Practitioner>().Any(p => p.Id == m.PractitionerId && p.DisplayName.ToLower().Contains(term)));
+#pragma warning restore CA1862
+        }
+
+        var messages = await query.OrderByDescending(m => m.Id).Take(filter.Limit).ToListAsync(cancellationToken);
         return messages.Select(m => new OutboxMessageSummary(
             m.Id, NoticeMessages.When(clinic, m.CreatedAtUtc), m.Kind, m.To, m.Subject, m.State,
-            m.SentAtUtc is { } sent ? NoticeMessages.When(clinic, sent) : null, m.Error, m.TextBody, m.HtmlBody)).ToList();
+            m.SentAtUtc is { } sent ? NoticeMessages.When(clinic, sent) : null, m.Error, m.TextBody, m.HtmlBody, m.Channel)).ToList();
     }
 
     public async Task<IReadOnlyList<(int Id, string Name)>> GetPractitionersAsync(CancellationToken cancellationToken = default)
@@ -152,6 +171,7 @@ public sealed class NoticeHistory(
                 d.State is DeliveryState.Sent or DeliveryState.Delivered ? Local(d.SentAtUtc) : null,
                 d.AttemptCount,
                 Local(d.NextAttemptAtUtc),
-                n.Deliveries.Any(other => other.ResendOfDeliveryId == d.Id))).ToList())).ToList();
+                n.Deliveries.Any(other => other.ResendOfDeliveryId == d.Id))).ToList(),
+            n.Practitioner?.UserId ?? "")).ToList();
     }
 }

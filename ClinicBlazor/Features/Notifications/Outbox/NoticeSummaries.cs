@@ -42,14 +42,44 @@ public sealed record NoticeSummary(
     string? Reason,
     string? SuppressionReason,
     bool Reinstated,
-    IReadOnlyList<DeliverySummary> Deliveries)
+    IReadOnlyList<DeliverySummary> Deliveries,
+    string PractitionerUserId = "")
 {
     /// <summary>Deliveries side by side ("Email sent 10:02 · SMS skipped"), or why nobody was told.</summary>
     public string Status => SuppressionReason is not null
         ? $"Not sent: {SuppressionReason}"
         : Deliveries.Count == 0 ? "Nothing to send" : string.Join(" · ", Deliveries.Select(d => d.Text));
+
+    /// <summary>The status as an admin reads it, about the practitioner: "Not sent: outside Priya's 3-day window", "Not sent: cancelled by Priya".</summary>
+    public string StatusAboutPractitioner
+    {
+        get
+        {
+            if (SuppressionReason is not { } reason)
+            {
+                return Status;
+            }
+
+            var firstName = PractitionerName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? PractitionerName;
+            var about = reason switch
+            {
+                CancellationPolicy.CancelledByYou => $"cancelled by {firstName}",
+                CancellationPolicy.NotificationsOff => $"{firstName} has notifications off",
+                _ when reason.Contains(" your ", StringComparison.Ordinal) => reason.Replace(" your ", $" {firstName}'s ", StringComparison.Ordinal),
+                _ => reason,
+            };
+            return $"Not sent: {about}";
+        }
+    }
 }
 
-public sealed record OutboxFilter(int? PractitionerId = null, DeliveryState? State = null, DateOnly? Day = null);
+/// <summary>The Outbox's filters; <paramref name="Search"/> matches a patient, a practitioner or a subject; <paramref name="Limit"/> rows of each list (Show more raises it).</summary>
+public sealed record OutboxFilter(int? PractitionerId = null, DeliveryState? State = null, DateOnly? Day = null, string? Search = null, int Limit = OutboxFilter.PageSize)
+{
+    public const int PageSize = 50;
 
-public sealed record OutboxMessageSummary(int Id, string CreatedLocal, string Kind, string To, string Subject, OutboxMessageState State, string? SentLocal, string? Error, string TextBody, string? HtmlBody);
+    /// <summary>The search as lower-case text, or null when there is none.</summary>
+    public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim().ToLowerInvariant();
+}
+
+public sealed record OutboxMessageSummary(int Id, string CreatedLocal, string Kind, string To, string Subject, OutboxMessageState State, string? SentLocal, string? Error, string TextBody, string? HtmlBody, NoticeChannel Channel = NoticeChannel.Email);

@@ -77,16 +77,25 @@ public sealed class OutboxMessage
     /// <summary>Not sent this time: Pending for another try after <paramref name="delay"/>, or NotSent for good when it may not be retried or the give-up time has come.</summary>
     public void NotSent(DateTime nowUtc, string error, bool mayRetry, TimeSpan delay, int giveUpAfterHours)
     {
-        Error = error;
-        if (mayRetry && nowUtc + delay <= CreatedAtUtc.AddHours(giveUpAfterHours))
+        if (mayRetry && !RetrySchedule.GivesUp(CreatedAtUtc, nowUtc + delay, giveUpAfterHours))
         {
+            Error = error;
             State = OutboxMessageState.Pending;
             NextAttemptAtUtc = nowUtc + delay;
             LeaseUntilUtc = null;
             return;
         }
 
+        MarkNotSent(error);
+    }
+
+    /// <summary>Not sent, for good (a notice's own row: its delivery decides whether another row follows).</summary>
+    public void MarkNotSent(string? error)
+    {
         State = OutboxMessageState.NotSent;
+        SentAtUtc = null;
+        ProviderId = null;
+        Error = error;
         Finish();
     }
 

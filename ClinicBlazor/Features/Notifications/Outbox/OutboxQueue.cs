@@ -6,7 +6,7 @@ namespace ClinicBlazor.Features.Notifications;
 /// <summary>
 /// Writes a message that is not a notice (a booking confirmation, a test notification, the
 /// low-balance alert) to the outbox inside the caller's transaction, so it commits or rolls back
-/// with what caused it. Only the dispatcher sends it (<see cref="QueuedMessages"/>), retrying like
+/// with what caused it. Only the dispatcher sends it (<see cref="QueuedMessages"/>, through <see cref="DeliveryPipeline"/>), retrying like
 /// any delivery; the caller signals the dispatcher after its commit.
 /// </summary>
 public static class OutboxQueue
@@ -35,6 +35,9 @@ public static class OutboxQueue
         db.Add(row);
         return row;
     }
+
+    /// <summary>How the Outbox names a notice's message.</summary>
+    public static string KindOf(DeliveryKind kind) => kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice";
 
     /// <summary>The Outbox row for an email (what the Outbox page shows and the sender's outcome updates).</summary>
     internal static OutboxMessage NewRow(EmailMessage recorded, string kind, int? practitionerId, OutboxMessageState state, DateTime nowUtc) => new()

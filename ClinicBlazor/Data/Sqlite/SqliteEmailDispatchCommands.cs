@@ -1,11 +1,11 @@
 using System.Globalization;
-using ClinicBlazor.Data;
+using ClinicBlazor.Features.Notifications;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace ClinicBlazor.Features.Notifications;
+namespace ClinicBlazor.Data.Sqlite;
 
 /// <summary>
 /// SQLite's <see cref="IEmailDispatchCommands"/>: prepared once per run on the run's connection (SQLite
