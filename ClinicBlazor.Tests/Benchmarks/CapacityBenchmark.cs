@@ -103,11 +103,13 @@ public sealed class CapacityBenchmark : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         foreach (var target in steps)
         {
+            var before = await ReadProbeAsync(probe, collect: false);
             var opening = Stopwatch.StartNew();
             var opened = await OpenAsync(staff, page, target - circuits.Count, rate);
             var openSeconds = opening.Elapsed.TotalSeconds;
             failedTotal += opened.Failures.Count;
             var counted = await WaitForServerCountAsync(probe, circuits.Count);
+            var cpuPerStart = (double)(counted.CpuMilliseconds - before.CpuMilliseconds) / Math.Max(1, opened.Started.Count + opened.Failures.Count);
             var memory = await ReadProbeAsync(probe, collect: true);
             var interactions = await ClickSampleAsync(day);
 
@@ -127,7 +129,8 @@ public sealed class CapacityBenchmark : IAsyncLifetime
                 Percentile(interactions.Times, 95),
                 interactions.Times.Count,
                 interactions.Failures,
-                openSeconds);
+                openSeconds,
+                cpuPerStart);
             rows.Add(row);
             Console.WriteLine($"capacity step {row}; failures: {string.Join(" / ", opened.Failures.Take(3))}");
 
@@ -183,12 +186,12 @@ public sealed class CapacityBenchmark : IAsyncLifetime
     private static string Note(List<StepResult> rows, ProbeReading baseline, string? stoppedBecause, double rate, TimeSpan elapsed)
     {
         var table = new StringBuilder();
-        table.AppendLine("| step | open (client / server / connected) | failed starts | server RssAnon | MB per circuit (RssAnon / managed heap) | start p50 / p95 | click p50 / p95 (sample) | opened in |");
-        table.AppendLine("|---|---|---|---|---|---|---|---|");
+        table.AppendLine("| step | open (client / server / connected) | failed starts | server RssAnon | MB per circuit (RssAnon / managed heap) | start p50 / p95 | server CPU per start | click p50 / p95 (sample) | opened in |");
+        table.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var row in rows)
         {
             table.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Target:N0} | {row.ClientOpen:N0} / {row.ServerOpen:N0} / {row.ServerConnected:N0} | {row.Failed} of {row.Attempted} | {row.RssAnonMb:N0} MB | {row.MbPerCircuit:0.00} / {row.ManagedMbPerCircuit:0.00} | {Ms(row.StartP50)} / {Ms(row.StartP95)} | {Ms(row.ClickP50)} / {Ms(row.ClickP95)} ({row.Clicks}{(row.ClickFailures > 0 ? $", {row.ClickFailures} failed" : "")}) | {row.OpenSeconds:0} s |");
+                $"| {row.Target:N0} | {row.ClientOpen:N0} / {row.ServerOpen:N0} / {row.ServerConnected:N0} | {row.Failed} of {row.Attempted} | {row.RssAnonMb:N0} MB | {row.MbPerCircuit:0.00} / {row.ManagedMbPerCircuit:0.00} | {Ms(row.StartP50)} / {Ms(row.StartP95)} | {Ms(row.CpuPerStart)} | {Ms(row.ClickP50)} / {Ms(row.ClickP95)} ({row.Clicks}{(row.ClickFailures > 0 ? $", {row.ClickFailures} failed" : "")}) | {row.OpenSeconds:0} s |");
         }
 
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
@@ -199,7 +202,8 @@ public sealed class CapacityBenchmark : IAsyncLifetime
             opens circuits with `HeadlessCircuit` (ClinicBlazor.Tests/Benchmarks): per circuit a GET of `/calendar?view=day&date=…`
             (prerendered), a SignalR connection to `/_blazor` (WebSockets, `blazorpack`), `StartCircuit`, `UpdateRootComponents`, every
             render batch acknowledged and every JS interop call answered, until the calendar grid and its Next button have been
-            rendered interactively; that span is the start latency. Circuits are opened at {rate:0} per second (at most {MaxInFlight} in flight),
+            rendered interactively; that span is the start latency (the server's CPU per start is its process CPU time over the step,
+            page loads included, divided by the starts). Circuits are opened at {rate:0} per second (at most {MaxInFlight} in flight),
             signed in as the five demo staff. The server's count comes from its own `CircuitHandler`, read through `{CircuitProbeExtensions.Path}`,
             which exists only when `Benchmark:CircuitProbe` is set. Memory is the server's RssAnon (private resident memory) after full,
             compacting GCs, minus the baseline taken after a warm-up with no circuit open ({baseline.RssAnonBytes / Mb:N0} MB RssAnon,
@@ -357,9 +361,9 @@ public sealed class CapacityBenchmark : IAsyncLifetime
 
     private static string Ms(double value) => double.IsNaN(value) ? "—" : $"{value.ToString("0", CultureInfo.InvariantCulture)} ms";
 
-    private sealed record ProbeReading(int Open, int Connected, int ProcessId, long RssAnonBytes, long WorkingSetBytes, long ManagedHeapBytes, long GcCommittedBytes, bool ServerGc);
+    private sealed record ProbeReading(int Open, int Connected, int ProcessId, long RssAnonBytes, long WorkingSetBytes, long ManagedHeapBytes, long GcCommittedBytes, bool ServerGc, long CpuMilliseconds);
 
     private sealed record StepResult(
         int Target, int ClientOpen, int ServerOpen, int ServerConnected, int Failed, int Attempted, double RssAnonMb, double MbPerCircuit, double ManagedMbPerCircuit,
-        double StartP50, double StartP95, double ClickP50, double ClickP95, int Clicks, int ClickFailures, double OpenSeconds);
+        double StartP50, double StartP95, double ClickP50, double ClickP95, int Clicks, int ClickFailures, double OpenSeconds, double CpuPerStart);
 }
