@@ -16,7 +16,8 @@ namespace ClinicBlazor.Tests.Benchmarks;
 /// circuit over the baseline, circuit start latency (page load to an interactive calendar) p50/p95 for the circuits the
 /// step opened, and a click on Next (or Previous) on a sample of circuits, timed to the render batch with the new day's
 /// appointments. It stops early at 20 GB of server memory, 5 % failed starts in a step or a start p95 over 5 s.
-/// CLINIC_CAPACITY_MAX caps the largest step (the steps below it stay); CLINIC_CAPACITY_RATE sets circuits opened per second;
+/// CLINIC_CAPACITY_MAX caps the largest step (the steps below it stay); CLINIC_CAPACITY_RATE sets circuits opened per second (8);
+/// CLINIC_CAPACITY_START_LIMIT_MS moves the start-p95 stop (5,000), so memory can be measured on a machine too busy for latencies;
 /// CLINIC_CAPACITY_GCDUMP names a folder for heap dumps of the server (dotnet-gcdump) at the baseline and at the last step.
 /// </summary>
 [Collection(BenchmarkCollection.Name)]
@@ -25,7 +26,10 @@ public sealed class CapacityBenchmark : IAsyncLifetime
 {
     private const double MemoryLimitGb = 20;
     private const double FailedStartLimit = 0.05;
-    private const double StartP95LimitMs = 5000;
+    private const double DefaultStartP95LimitMs = 5000;
+
+    /// <summary>Circuits opened per second: what this 2-core machine sustains with the load generator beside the server (a start costs the server 50–100 ms of CPU).</summary>
+    private const double DefaultRate = 8;
     private const int SampleSize = 50;
     private const int MaxInFlight = 200;
     private static readonly int[] AllSteps = [100, 250, 500, 1000, 2500, 5000, 7500, 10000];
@@ -65,7 +69,8 @@ public sealed class CapacityBenchmark : IAsyncLifetime
     public async Task Ten_thousand_open_calendars_on_one_node()
     {
         var max = int.TryParse(Environment.GetEnvironmentVariable("CLINIC_CAPACITY_MAX"), CultureInfo.InvariantCulture, out var cap) ? cap : AllSteps[^1];
-        var rate = double.TryParse(Environment.GetEnvironmentVariable("CLINIC_CAPACITY_RATE"), CultureInfo.InvariantCulture, out var chosen) ? chosen : 25;
+        var rate = double.TryParse(Environment.GetEnvironmentVariable("CLINIC_CAPACITY_RATE"), CultureInfo.InvariantCulture, out var chosen) ? chosen : DefaultRate;
+        var startLimitMs = double.TryParse(Environment.GetEnvironmentVariable("CLINIC_CAPACITY_START_LIMIT_MS"), CultureInfo.InvariantCulture, out var limit) ? limit : DefaultStartP95LimitMs;
         var steps = AllSteps.Where(s => s < max).Append(max).Distinct().ToArray();
 
         app = new AppProcess(AppEnvironment(), AppLogPath, TimeSpan.FromMinutes(60));
@@ -142,9 +147,9 @@ public sealed class CapacityBenchmark : IAsyncLifetime
             {
                 stoppedBecause = $"{row.Failed} of {row.Attempted} starts failed at the step to {target:N0} (limit 5 %); first: {opened.Failures[0]}";
             }
-            else if (row.StartP95 > StartP95LimitMs)
+            else if (row.StartP95 > startLimitMs)
             {
-                stoppedBecause = $"circuit start p95 was {row.StartP95:0} ms at the step to {target:N0} (limit 5 s)";
+                stoppedBecause = $"circuit start p95 was {row.StartP95:0} ms at the step to {target:N0} (limit {startLimitMs / 1000:0.#} s)";
             }
 
             if (stoppedBecause is not null)
@@ -163,7 +168,7 @@ public sealed class CapacityBenchmark : IAsyncLifetime
         }
 
         // ./test.sh --bench runs it with the others; alone: dotnet test … --filter FullyQualifiedName~CapacityBenchmark.
-        var settings = (max == AllSteps[^1] ? "" : $"CLINIC_CAPACITY_MAX={max} ") + (rate == 25 ? "" : $"CLINIC_CAPACITY_RATE={rate} ");
+        var settings = (max == AllSteps[^1] ? "" : $"CLINIC_CAPACITY_MAX={max} ") + (rate == DefaultRate ? "" : $"CLINIC_CAPACITY_RATE={rate} ") + (startLimitMs == DefaultStartP95LimitMs ? "" : $"CLINIC_CAPACITY_START_LIMIT_MS={startLimitMs} ");
         var command = $"{settings}dotnet test ClinicBlazor.sln -c Release --filter FullyQualifiedName~CapacityBenchmark";
         await PerformanceReport.PublishAsync(
             "capacity",
