@@ -1,0 +1,342 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using ClinicBlazor.Data.PostgreSql;
+using ClinicBlazor.Features.Appointments;
+using ClinicBlazor.Features.Notifications;
+using ClinicBlazor.Features.OnlineBookings;
+using ClinicBlazor.Features.Patients;
+using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.SmsCredits;
+using ClinicBlazor.Features.Staff;
+using ClinicBlazor.Tests.Benchmarks;
+using ClinicBlazor.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClinicBlazor.Tests.Data.PostgreSql;
+
+/// <summary>
+/// Two app processes (<c>dotnet ClinicBlazor.dll</c>, each its own port) on one PostgreSQL, with a real
+/// SMTP server (maildev) and the Twilio stand-in: 300 patients cancel through their booking links,
+/// sent to the two nodes alternately, and every node's dispatcher takes its share. Counted where the
+/// messages arrive: every cancellation in exactly one email and one SMS, each SMS charged once, and
+/// the ledger adding up to the balance. Then the same with one node SIGKILLed halfway.
+/// </summary>
+public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
+{
+    private const int Cancellations = 300;
+
+    // 20 cancellations a practitioner: each number's SMS stay within the one page (50) of Twilio's log
+    // that reconciliation reads after a kill.
+    private const int Practitioners = Cancellations / 20;
+
+    private const int LeaseSeconds = 10;
+
+    private static readonly DeliveryState[] OpenStates = [DeliveryState.Pending, DeliveryState.Sending, DeliveryState.Retrying, DeliveryState.Unknown];
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "clinicblazor-tests", Guid.NewGuid().ToString("N"));
+    private readonly string connectionString = TestPostgreSql.NewDatabase();
+    private readonly MaildevServer maildev = new();
+    private readonly TwilioStandIn standIn = new();
+    private readonly TimeProvider clock = ShiftedClock.FromEnvironment ?? TimeProvider.System;
+    private AppProcess? nodeA;
+    private AppProcess? nodeB;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(directory);
+        await maildev.InitializeAsync();
+        await standIn.InitializeAsync();
+
+        // Node A creates, migrates and seeds the database; node B starts on it as a second node would.
+        nodeA = new AppProcess(Environment(), Path.Combine(directory, "node-a.log"), TimeSpan.FromMinutes(20));
+        await nodeA.StartAsync(TimeSpan.FromMinutes(3));
+        nodeB = new AppProcess(Environment(), Path.Combine(directory, "node-b.log"), TimeSpan.FromMinutes(20));
+        await nodeB.StartAsync(TimeSpan.FromMinutes(3));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+        }
+
+        await standIn.DisposeAsync();
+        await maildev.DisposeAsync();
+        TestPostgreSql.DropDatabase(connectionString);
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS's temp cleaning.
+        }
+    }
+
+    [Fact]
+    public async Task Cancellations_sent_to_two_nodes_alternately_are_each_delivered_exactly_once_and_charged_once()
+    {
+        var targets = await SetUpAsync();
+
+        var cancelled = await CancelAsync(targets, (target, i) => i % 2 == 0 ? nodeA! : nodeB!);
+
+        Assert.Equal(Cancellations, cancelled);
+        await WaitUntilFinalAsync(targets);
+        var counts = await CountAsync(targets);
+        Assert.Equal(Cancellations, counts.Cancelled);
+        Assert.Equal((0, 0, 0, 0), (counts.Lost, counts.NotReceived, counts.ChargedTwice, counts.ChargeMismatch));
+        Assert.Equal((0, 0), (counts.DuplicateEmails, counts.DuplicateSms));
+        Assert.Equal(counts.Balance, counts.LedgerSum);
+    }
+
+    [Fact]
+    public async Task A_node_killed_halfway_loses_nothing_and_the_survivor_delivers_its_work()
+    {
+        var targets = await SetUpAsync();
+
+        // The first half alternately; then node B is SIGKILLed (whatever it had claimed stays in Sending
+        // under its lease) and the second half goes to node A.
+        var firstHalf = await CancelAsync(targets.Take(Cancellations / 2).ToList(), (target, i) => i % 2 == 0 ? nodeA! : nodeB!);
+        await nodeB!.KillAsync();
+        var secondHalf = await CancelAsync(targets.Skip(Cancellations / 2).ToList(), (target, i) => nodeA!);
+
+        Assert.Equal(Cancellations, firstHalf + secondHalf);
+        await WaitUntilFinalAsync(targets);
+        var counts = await CountAsync(targets);
+        Assert.Equal(Cancellations, counts.Cancelled);
+        Assert.Equal((0, 0, 0, 0), (counts.Lost, counts.NotReceived, counts.ChargedTwice, counts.ChargeMismatch));
+        Assert.Equal(0, counts.DuplicateSms);
+
+        // The documented crash window: the email node B had on the wire when it died may go again.
+        Assert.InRange(counts.DuplicateEmails, 0, 1);
+        Assert.Equal(counts.Balance, counts.LedgerSum);
+    }
+
+    private sealed record Target(int AppointmentId, string Email, string Mobile, string Token, string PatientName);
+
+    private sealed record Counts(int Cancelled, int Lost, int NotReceived, int ChargedTwice, int ChargeMismatch, int DuplicateEmails, int DuplicateSms, int LedgerSum, int Balance);
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["Database__Provider"] = "PostgreSql",
+        ["ConnectionStrings__Clinic"] = connectionString,
+        ["Demo__Seed"] = "true",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Notifications__BatchWindowSeconds"] = "0",
+        ["Notifications__LeaseSeconds"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
+        ["Notifications__Email__Smtp__Host"] = "127.0.0.1",
+        ["Notifications__Email__Smtp__Port"] = maildev.SmtpPort.ToString(CultureInfo.InvariantCulture),
+        ["Notifications__Email__Smtp__Security"] = "None",
+        ["Notifications__Email__Smtp__FromAddress"] = "notices@nodes.example",
+        ["Notifications__Sms__Twilio__AccountSid"] = TwilioStandIn.AccountSid,
+        ["Notifications__Sms__Twilio__AuthToken"] = TwilioStandIn.AuthToken,
+        ["Notifications__Sms__Twilio__From"] = TwilioStandIn.From,
+        ["Notifications__Sms__Twilio__BaseUrl"] = standIn.BaseUrl.ToString(),
+        ["OnlineBookings__PermitLimit"] = "1000000",
+    };
+
+    private PostgreSqlClinicDbContext Open() =>
+        new(new DbContextOptionsBuilder<PostgreSqlClinicDbContext>().UseNpgsql(connectionString).Options);
+
+    /// <summary>Practitioners on SMS and email, one patient and one online booking (with its link) per cancellation, and credits.</summary>
+    private async Task<List<Target>> SetUpAsync()
+    {
+        await using var db = Open();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var type = await db.Set<AppointmentType>().Where(t => t.DurationMinutes == 30 && !t.IsArchived).OrderBy(t => t.Id).FirstAsync();
+        var practitioners = new List<Practitioner>();
+        for (var i = 0; i < Practitioners; i++)
+        {
+            var (user, practitioner) = BenchStaff.NewPractitioner($"node{i:D3}@nodes.example", $"Node {i:D3}", 2000 + i);
+            practitioner.MobileE164 = $"+61492{i:D6}";
+            practitioner.NotificationMethod = NotificationMethod.SmsAndEmail;
+            db.Add(user);
+            db.Add(practitioner);
+            practitioners.Add(practitioner);
+        }
+
+        await db.SaveChangesAsync();
+
+        var firstStart = now.Date.AddDays(3);
+        var booked = new List<(Appointment Appointment, Practitioner Practitioner, string Token, string PatientName)>();
+        for (var i = 0; i < Cancellations; i++)
+        {
+            // A patient name of its own: it is how an email's digest lines are told apart.
+            var patient = new Patient { FirstName = "Twonode", LastName = $"P{i:D4}", CreatedAtUtc = now };
+            var practitioner = practitioners[i % Practitioners];
+            var start = firstStart.AddMinutes(30 * (i / Practitioners));
+            var (token, hash) = BookingToken.Create();
+            var appointment = new Appointment
+            {
+                PractitionerId = practitioner.Id,
+                Patient = patient,
+                AppointmentTypeId = type.Id,
+                StartUtc = start,
+                EndUtc = start.AddMinutes(30),
+                BookedAtUtc = now,
+                BookedOnline = true,
+                ManageTokenHash = hash,
+            };
+            db.Add(appointment);
+            booked.Add((appointment, practitioner, token, $"{patient.FirstName} {patient.LastName}"));
+        }
+
+        await db.SaveChangesAsync();
+
+        // Credits for every SMS twice over, the way a top-up writes them: balance and ledger together.
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            const int credits = Cancellations * 2;
+            await db.Set<SmsCreditAccount>().ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance + credits));
+            var balance = await db.Set<SmsCreditAccount>().Select(a => a.Balance).SingleAsync();
+            db.Add(new SmsCreditLedgerEntry { AtUtc = now, Kind = SmsCreditKind.TopUp, Amount = credits, BalanceAfter = balance, Note = "Two nodes", ActorName = "two-node test" });
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        return booked.Select(b => new Target(b.Appointment.Id, b.Practitioner.NotificationEmail, b.Practitioner.MobileE164!, b.Token, b.PatientName)).ToList();
+    }
+
+    /// <summary>Four patients at a time cancel through their links on the node chosen for each; returns how many were cancelled.</summary>
+    private static async Task<int> CancelAsync(IReadOnlyList<Target> targets, Func<Target, int, AppProcess> nodeFor)
+    {
+        int next = -1, cancelled = 0;
+        async Task WorkerAsync()
+        {
+            while (Interlocked.Increment(ref next) is var i && i < targets.Count)
+            {
+                using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+                using var http = new HttpClient(handler) { BaseAddress = nodeFor(targets[i], i).BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+                if (await CancelOneAsync(http, targets[i].Token))
+                {
+                    Interlocked.Increment(ref cancelled);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => WorkerAsync()));
+        return cancelled;
+    }
+
+    private static async Task<bool> CancelOneAsync(HttpClient http, string token)
+    {
+        var page = await http.GetStringAsync(new Uri($"booking/{token}", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "cancel-booking",
+            ["__RequestVerificationToken"] = SignInClient.AntiforgeryToken(page),
+            ["Input.Reason"] = nameof(CancellationReason.Sick),
+            ["Input.Confirmed"] = "true",
+        });
+        using var response = await http.PostAsync(new Uri($"booking/{token}", UriKind.Relative), form);
+        var answer = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode && answer.Contains("Your appointment is cancelled", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Waits for the outcome: every notice's deliveries final. A dead node's claims wait for their lease
+    /// and the survivor's periodic run (30 s), so the patience is generous; it is not a measurement.
+    /// </summary>
+    private async Task WaitUntilFinalAsync(IReadOnlyList<Target> targets)
+    {
+        var ids = targets.Select(t => t.AppointmentId).ToList();
+        var deadline = Deadline.In(TimeSpan.FromMinutes(5));
+        while (true)
+        {
+            await using (var db = Open())
+            {
+                var notices = await db.Set<CancellationNotice>().CountAsync(n => ids.Contains(n.AppointmentId));
+                var open = await db.Set<NoticeDelivery>().CountAsync(d => ids.Contains(d.Notice!.AppointmentId) && OpenStates.Contains(d.State));
+                if (notices == ids.Count && open == 0)
+                {
+                    return;
+                }
+
+                Assert.False(deadline.Passed, $"{ids.Count - notices} cancellations without a notice and {open} deliveries still open after 5 minutes.");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<Counts> CountAsync(IReadOnlyList<Target> targets)
+    {
+        var ids = targets.Select(t => t.AppointmentId).ToList();
+        List<int> cancelled;
+        List<CancellationNotice> notices;
+        Dictionary<int, int> netCharge;
+        int ledgerSum, balance;
+        await using (var db = Open())
+        {
+            cancelled = await db.Set<Appointment>().AsNoTracking().Where(a => ids.Contains(a.Id) && a.Status == AppointmentStatus.Cancelled).Select(a => a.Id).ToListAsync();
+            notices = await db.Set<CancellationNotice>().AsNoTracking().Include(n => n.Deliveries).Where(n => ids.Contains(n.AppointmentId)).ToListAsync();
+            netCharge = (await db.Set<SmsCreditLedgerEntry>().AsNoTracking().Where(e => e.DeliveryId != null)
+                    .GroupBy(e => e.DeliveryId!.Value).Select(g => new { g.Key, Net = -g.Sum(e => e.Amount) }).ToListAsync())
+                .ToDictionary(g => g.Key, g => g.Net);
+            ledgerSum = await db.Set<SmsCreditLedgerEntry>().SumAsync(e => e.Amount);
+            balance = await db.Set<SmsCreditAccount>().Select(a => a.Balance).SingleAsync();
+        }
+
+        // What reached maildev: for each email (in arrival order), the patients it lists.
+        var emails = (await maildev.GetEmailsAsync()).Where(e => e.ToAddress.EndsWith("@nodes.example", StringComparison.OrdinalIgnoreCase)).ToList();
+        var listedIn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var duplicateEmails = 0;
+        foreach (var email in emails)
+        {
+            var names = PatientPattern().Matches(email.Text ?? "").Select(m => $"{email.ToAddress.ToLowerInvariant()}|{m.Value}").Distinct().ToList();
+            duplicateEmails += names.Any(listedIn.ContainsKey) ? 1 : 0;
+            foreach (var name in names)
+            {
+                listedIn[name] = listedIn.GetValueOrDefault(name) + 1;
+            }
+        }
+
+        // What reached the phones: the stand-in's log, by number and reference.
+        var sms = standIn.Messages.GroupBy(m => (m.To, Reference: ReferencePattern().Match(m.Body).Groups[1].Value)).ToDictionary(g => g.Key, g => g.Count());
+        var mobiles = targets.Select(t => t.Mobile).ToHashSet(StringComparer.Ordinal);
+        var duplicateSms = sms.Where(s => mobiles.Contains(s.Key.To)).Sum(s => s.Value - 1);
+
+        var byAppointment = notices.GroupBy(n => n.AppointmentId).ToDictionary(g => g.Key, g => g.ToList());
+        int lost = 0, notReceived = 0, chargedTwice = 0, mismatch = 0;
+        foreach (var target in targets.Where(t => cancelled.Contains(t.AppointmentId)))
+        {
+            if (!byAppointment.TryGetValue(target.AppointmentId, out var found) || found.Count != 1 || found[0].SuppressionReason is not null)
+            {
+                lost++;
+                continue;
+            }
+
+            var deliveries = found[0].Deliveries.Where(d => d.Kind == DeliveryKind.Cancellation).ToList();
+            lost += deliveries.Count(d => d.Channel == NoticeChannel.Email) == 1 && deliveries.Count(d => d.Channel == NoticeChannel.Sms) == 1
+                && deliveries.All(d => d.State is DeliveryState.Sent or DeliveryState.Delivered) ? 0 : 1;
+            foreach (var delivery in deliveries)
+            {
+                var received = delivery.Channel == NoticeChannel.Email
+                    ? listedIn.ContainsKey($"{target.Email}|{target.PatientName}")
+                    : delivery.SmsReference is { } reference && sms.ContainsKey((target.Mobile, reference));
+                notReceived += received ? 0 : 1;
+                if (delivery.Channel == NoticeChannel.Sms)
+                {
+                    var net = netCharge.GetValueOrDefault(delivery.Id);
+                    chargedTwice += net > 1 ? 1 : 0;
+                    mismatch += (net == 1) != received ? 1 : 0;
+                }
+            }
+        }
+
+        return new Counts(cancelled.Count, lost, notReceived, chargedTwice, mismatch, duplicateEmails, duplicateSms, ledgerSum, balance);
+    }
+
+    [GeneratedRegex(@"Twonode P\d{4}")]
+    private static partial Regex PatientPattern();
+
+    [GeneratedRegex(@"Ref ([A-Z0-9]+)\s*$")]
+    private static partial Regex ReferencePattern();
+}
