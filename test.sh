@@ -4,6 +4,8 @@
 # and ends with one line "N passed, N failed" taken from the test results.
 #   ./test.sh           the whole suite (benchmarks excluded)
 #   ./test.sh --bench   the benchmarks (Release build), which write README's Performance section
+#   ./test.sh --bench --only Notices,Chaos
+#                       only the benchmark classes whose names contain one of those words
 #   ./test.sh --at 'YYYY-MM-DD HH:MM:SS'
 #                       the whole suite with the apps' clock starting at that UTC instant, to prove
 #                       that no test depends on the day it runs
@@ -12,12 +14,14 @@ cd "$(dirname "$0")"
 
 mode=tests
 at=""
+only=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --bench) mode=bench ;;
     --full) export CLINIC_BENCH_FULL=1 ;;
+    --only) only="${2:?--only needs benchmark names, e.g. --only Notices,Chaos}"; shift ;;
     --at) at="${2:?--at needs an instant, e.g. --at '2026-11-28 01:00:00'}"; shift ;;
-    *) echo "unknown option: $1 (use --bench, optionally with --full, or --at 'YYYY-MM-DD HH:MM:SS')" >&2; exit 2 ;;
+    *) echo "unknown option: $1 (use --bench, optionally with --full and --only NAMES, or --at 'YYYY-MM-DD HH:MM:SS')" >&2; exit 2 ;;
   esac
   shift
 done
@@ -66,6 +70,10 @@ fi
 rm -rf TestResults
 if [ "$mode" = bench ]; then
   filter="Category=Benchmark"
+  if [ -n "$only" ]; then
+    names=$(tr ',' '\n' <<<"$only" | sed 's/^/FullyQualifiedName~/' | paste -sd '|')
+    filter="$filter&($names)"
+  fi
   configuration=Release
 else
   filter="Category!=Benchmark"

@@ -1,6 +1,7 @@
 using Bunit;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Calendar;
+using ClinicBlazor.Features.Notifications;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
 using ClinicBlazor.Features.Staff;
@@ -149,6 +150,7 @@ public sealed class WorkingHoursWarningTests(FakeClockClinicAppFactory app) : IC
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<CalendarService>());
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PatientService>());
         context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<AppointmentService>());
+        context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<CancellationPreview>());
         context.Services.AddScoped<AppointmentActions>();
         context.Services.AddScoped<ClinicBlazor.Components.Layout.BrowserHelpers>();
         return scope;
