@@ -15,6 +15,7 @@ namespace ClinicBlazor.Features.Notifications;
 /// </summary>
 internal sealed class EmailNoticeStep(
     ClinicDbContext runDb,
+    IDatabaseEngine engine,
     IEmailDispatchCommands commands,
     IEmailSession session,
     Clinic clinic,
@@ -42,19 +43,25 @@ internal sealed class EmailNoticeStep(
         return [.. digests.Concat(followUps).OrderBy(b => b.DeliveryIds[0])];
     }
 
+    public bool LocksWhatItClaims => true;
+
     /// <summary>
     /// One transaction for the chunk: its deliveries become Sending under the lease, with an Outbox row
     /// and an attempt per email. A crash after it re-sends at most the chunk's unrecorded emails.
+    /// Another node's run may be claiming at the same moment: a practitioner whose email it holds is
+    /// left to it whole, and so is a delivery it has locked; what is read after the locks is current.
     /// </summary>
     public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<Batch> due, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        var ids = due.SelectMany(b => b.DeliveryIds).ToList();
+        var practitioners = await engine.LockFreePractitionersEmailAsync(db, [.. due.Select(b => b.PractitionerId).Distinct()], cancellationToken);
+        var ours = due.Where(b => practitioners.Contains(b.PractitionerId)).ToList();
+        var ids = (await engine.LockFreeDeliveriesAsync(db, [.. ours.SelectMany(b => b.DeliveryIds)], cancellationToken)).ToList();
         var loaded = await db.Set<NoticeDelivery>().AsNoTracking().Include(d => d.Notice)
             .Where(d => ids.Contains(d.Id))
             .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         var taken = new List<(Batch Batch, List<NoticeDelivery> Deliveries, EmailMessage Message)>();
-        foreach (var batch in due)
+        foreach (var batch in ours)
         {
             // Another run (or an undo) may have moved some of them on since they were found due.
             var deliveries = batch.DeliveryIds.Select(id => loaded.GetValueOrDefault(id))

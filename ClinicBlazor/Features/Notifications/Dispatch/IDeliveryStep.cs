@@ -14,6 +14,13 @@ public interface IDeliveryStep<TDue, TClaim, TSent, TResult>
     where TClaim : class
     where TResult : class
 {
+    /// <summary>
+    /// The step's claims lock what they take themselves (<see cref="IDatabaseEngine.TryLockPractitionerEmailAsync"/>,
+    /// <see cref="IDatabaseEngine.LockFreeDeliveriesAsync"/>), so its transactions are narrow: on PostgreSQL
+    /// two nodes' runs claim and record beside each other. Otherwise each takes the whole writer lock.
+    /// </summary>
+    bool LocksWhatItClaims => false;
+
     /// <summary>Just before a claim's transaction begins: the last point at which claims running at once can be held back (a test races them for the last credit here).</summary>
     ValueTask BeforeClaimAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

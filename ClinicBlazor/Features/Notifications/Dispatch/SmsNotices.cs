@@ -15,6 +15,7 @@ namespace ClinicBlazor.Features.Notifications;
 public sealed class SmsNotices(
     IDbContextFactory<ClinicDbContext> dbFactory,
     DeliveryPipeline pipeline,
+    IDatabaseEngine engine,
     ISmsSender sender,
     SmsCreditLedger credits,
     IOptions<NotificationsOptions> options,
@@ -52,10 +53,10 @@ public sealed class SmsNotices(
 
         var parallel = options.Value.MaxParallelSends;
         var reconciled = await pipeline.RunAsync(
-            new SmsReconcileStep(sender, logger), due.Where(d => d.MayHaveGone).Select(d => new[] { d.Id }), nowUtc, cancellationToken, parallel);
+            new SmsReconcileStep(engine, sender, logger), due.Where(d => d.MayHaveGone).Select(d => new[] { d.Id }), nowUtc, cancellationToken, parallel);
         var settled = reconciled.Where(r => r.Settled).ToDictionary(r => r.DeliveryId);
 
-        var step = new SmsNoticeStep(sender, credits, clinic, pipeline.Lease, options.Value.Retry, BeforeClaim, logger);
+        var step = new SmsNoticeStep(engine, sender, credits, clinic, pipeline.Lease, options.Value.Retry, BeforeClaim, logger);
         var sent = await pipeline.RunAsync(step, due.Where(d => !settled.ContainsKey(d.Id)).Select(d => new[] { d.Id }), nowUtc, cancellationToken, parallel);
         return [.. settled.Values.Select(r => r.Outcome).OfType<NoticeOutcome>(), .. sent];
     }
