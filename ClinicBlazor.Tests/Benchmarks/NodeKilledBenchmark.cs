@@ -39,9 +39,9 @@ public sealed class NodeKilledBenchmark
         var lost = 0;
         try
         {
-            await using var nodeA = new AppProcess(Environment(connectionString, standIn), Path.Combine(directory, "node-a.log"), TimeSpan.FromMinutes(15));
+            await using var nodeA = new AppProcess(NodeSettings(connectionString, standIn), Path.Combine(directory, "node-a.log"), TimeSpan.FromMinutes(15));
             await nodeA.StartAsync(TimeSpan.FromMinutes(3));
-            await using var nodeB = new AppProcess(Environment(connectionString, standIn), Path.Combine(directory, "node-b.log"), TimeSpan.FromMinutes(15));
+            await using var nodeB = new AppProcess(NodeSettings(connectionString, standIn), Path.Combine(directory, "node-b.log"), TimeSpan.FromMinutes(15));
             for (var round = 0; round < rounds; round++)
             {
                 await nodeB.StartAsync(TimeSpan.FromMinutes(3));
@@ -145,7 +145,7 @@ public sealed class NodeKilledBenchmark
     private static PostgreSqlClinicDbContext Open(string connectionString) =>
         new(new DbContextOptionsBuilder<PostgreSqlClinicDbContext>().UseNpgsql(connectionString).Options);
 
-    private static Dictionary<string, string> Environment(string connectionString, TwilioStandIn standIn) => new()
+    private static Dictionary<string, string> NodeSettings(string connectionString, TwilioStandIn standIn) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DOTNET_ENVIRONMENT"] = "Production",

@@ -20,9 +20,10 @@ namespace ClinicBlazor.Tests.Data.PostgreSql;
 /// SMTP server (maildev) and the Twilio stand-in: 300 patients cancel through their booking links,
 /// sent to the two nodes alternately, and every node's dispatcher takes its share. Counted where the
 /// messages arrive: every cancellation in exactly one email and one SMS, each SMS charged once, and
-/// the ledger adding up to the balance. Then the same with one node SIGKILLed halfway.
+/// the ledger adding up to the balance. Then the same with one node SIGKILLed halfway. Both tests share
+/// the two processes (<see cref="TwoAppProcesses"/>), each with practitioners and patients of its own.
 /// </summary>
-public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
+public sealed partial class TwoProcessesOnPostgreSqlTests(TwoAppProcesses nodes) : IClassFixture<TwoAppProcesses>
 {
     private const int Cancellations = 300;
 
@@ -30,60 +31,20 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
     // that reconciliation reads after a kill.
     private const int Practitioners = Cancellations / 20;
 
-    private const int LeaseSeconds = 10;
-
     private static readonly DeliveryState[] OpenStates = [DeliveryState.Pending, DeliveryState.Sending, DeliveryState.Retrying, DeliveryState.Unknown];
 
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "clinicblazor-tests", Guid.NewGuid().ToString("N"));
-    private readonly string connectionString = TestPostgreSql.NewDatabase();
-    private readonly MaildevServer maildev = new();
-    private readonly TwilioStandIn standIn = new();
     private readonly TimeProvider clock = ShiftedClock.FromEnvironment ?? TimeProvider.System;
-    private AppProcess? nodeA;
-    private AppProcess? nodeB;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(directory);
-        await maildev.InitializeAsync();
-        await standIn.InitializeAsync();
+    private AppProcess NodeA => nodes.A;
 
-        // Node A creates, migrates and seeds the database; node B starts on it as a second node would.
-        nodeA = new AppProcess(Environment(), Path.Combine(directory, "node-a.log"), TimeSpan.FromMinutes(20));
-        await nodeA.StartAsync(TimeSpan.FromMinutes(3));
-        nodeB = new AppProcess(Environment(), Path.Combine(directory, "node-b.log"), TimeSpan.FromMinutes(20));
-        await nodeB.StartAsync(TimeSpan.FromMinutes(3));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in new[] { nodeA, nodeB })
-        {
-            if (node is not null)
-            {
-                await node.DisposeAsync();
-            }
-        }
-
-        await standIn.DisposeAsync();
-        await maildev.DisposeAsync();
-        TestPostgreSql.DropDatabase(connectionString);
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left to the OS's temp cleaning.
-        }
-    }
+    private AppProcess NodeB => nodes.B;
 
     [Fact]
     public async Task Cancellations_sent_to_two_nodes_alternately_are_each_delivered_exactly_once_and_charged_once()
     {
-        var targets = await SetUpAsync();
+        var targets = await SetUpAsync("Alternate", 1);
 
-        var cancelled = await CancelAsync(targets, (target, i) => i % 2 == 0 ? nodeA! : nodeB!);
+        var cancelled = await CancelAsync(targets, (target, i) => i % 2 == 0 ? NodeA : NodeB);
 
         Assert.Equal(Cancellations, cancelled);
         await WaitUntilFinalAsync(targets);
@@ -97,13 +58,13 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
     [Fact]
     public async Task A_node_killed_halfway_loses_nothing_and_the_survivor_delivers_its_work()
     {
-        var targets = await SetUpAsync();
+        var targets = await SetUpAsync("Killed", 2);
 
         // The first half alternately; then node B is SIGKILLed (whatever it had claimed stays in Sending
         // under its lease) and the second half goes to node A.
-        var firstHalf = await CancelAsync(targets.Take(Cancellations / 2).ToList(), (target, i) => i % 2 == 0 ? nodeA! : nodeB!);
-        await nodeB!.KillAsync();
-        var secondHalf = await CancelAsync(targets.Skip(Cancellations / 2).ToList(), (target, i) => nodeA!);
+        var firstHalf = await CancelAsync(targets.Take(Cancellations / 2).ToList(), (target, i) => i % 2 == 0 ? NodeA : NodeB);
+        await NodeB.KillAsync();
+        var secondHalf = await CancelAsync(targets.Skip(Cancellations / 2).ToList(), (target, i) => NodeA);
 
         Assert.Equal(Cancellations, firstHalf + secondHalf);
         await WaitUntilFinalAsync(targets);
@@ -117,45 +78,29 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
         Assert.Equal(counts.Balance, counts.LedgerSum);
     }
 
-    private sealed record Target(int AppointmentId, string Email, string Mobile, string Token, string PatientName);
+    private sealed record Target(int AppointmentId, string Email, string Mobile, string Token, string PatientName, string FirstName);
 
     private sealed record Counts(int Cancelled, int Lost, int NotReceived, int ChargedTwice, int ChargeMismatch, int DuplicateEmails, int DuplicateSms, int LedgerSum, int Balance);
 
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["DOTNET_ENVIRONMENT"] = "Production",
-        ["Database__Provider"] = "PostgreSql",
-        ["ConnectionStrings__Clinic"] = connectionString,
-        ["Demo__Seed"] = "true",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["Notifications__BatchWindowSeconds"] = "0",
-        ["Notifications__LeaseSeconds"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
-        ["Notifications__Email__Smtp__Host"] = "127.0.0.1",
-        ["Notifications__Email__Smtp__Port"] = maildev.SmtpPort.ToString(CultureInfo.InvariantCulture),
-        ["Notifications__Email__Smtp__Security"] = "None",
-        ["Notifications__Email__Smtp__FromAddress"] = "notices@nodes.example",
-        ["Notifications__Sms__Twilio__AccountSid"] = TwilioStandIn.AccountSid,
-        ["Notifications__Sms__Twilio__AuthToken"] = TwilioStandIn.AuthToken,
-        ["Notifications__Sms__Twilio__From"] = TwilioStandIn.From,
-        ["Notifications__Sms__Twilio__BaseUrl"] = standIn.BaseUrl.ToString(),
-        ["OnlineBookings__PermitLimit"] = "1000000",
-    };
-
     private PostgreSqlClinicDbContext Open() =>
-        new(new DbContextOptionsBuilder<PostgreSqlClinicDbContext>().UseNpgsql(connectionString).Options);
+        new(new DbContextOptionsBuilder<PostgreSqlClinicDbContext>().UseNpgsql(nodes.ConnectionString).Options);
 
-    /// <summary>Practitioners on SMS and email, one patient and one online booking (with its link) per cancellation, and credits.</summary>
-    private async Task<List<Target>> SetUpAsync()
+    /// <summary>
+    /// Practitioners on SMS and email, one patient and one online booking (with its link) per cancellation,
+    /// and credits; the names, addresses and numbers are this test's own (<paramref name="name"/>, <paramref name="series"/>).
+    /// Both nodes are running (the other test may have killed one).
+    /// </summary>
+    private async Task<List<Target>> SetUpAsync(string name, int series)
     {
+        await nodes.StartBothAsync();
         await using var db = Open();
         var now = clock.GetUtcNow().UtcDateTime;
         var type = await db.Set<AppointmentType>().Where(t => t.DurationMinutes == 30 && !t.IsArchived).OrderBy(t => t.Id).FirstAsync();
         var practitioners = new List<Practitioner>();
         for (var i = 0; i < Practitioners; i++)
         {
-            var (user, practitioner) = BenchStaff.NewPractitioner($"node{i:D3}@nodes.example", $"Node {i:D3}", 2000 + i);
-            practitioner.MobileE164 = $"+61492{i:D6}";
+            var (user, practitioner) = BenchStaff.NewPractitioner($"{name.ToLowerInvariant()}{i:D3}@nodes.example", $"{name} {i:D3}", (series * 1000) + i);
+            practitioner.MobileE164 = $"+6149{series}{i:D6}";
             practitioner.NotificationMethod = NotificationMethod.SmsAndEmail;
             db.Add(user);
             db.Add(practitioner);
@@ -169,7 +114,7 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
         for (var i = 0; i < Cancellations; i++)
         {
             // A patient name of its own: it is how an email's digest lines are told apart.
-            var patient = new Patient { FirstName = "Twonode", LastName = $"P{i:D4}", CreatedAtUtc = now };
+            var patient = new Patient { FirstName = name, LastName = $"P{i:D4}", CreatedAtUtc = now };
             var practitioner = practitioners[i % Practitioners];
             var start = firstStart.AddMinutes(30 * (i / Practitioners));
             var (token, hash) = BookingToken.Create();
@@ -201,7 +146,7 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
             await transaction.CommitAsync();
         }
 
-        return booked.Select(b => new Target(b.Appointment.Id, b.Practitioner.NotificationEmail, b.Practitioner.MobileE164!, b.Token, b.PatientName)).ToList();
+        return booked.Select(b => new Target(b.Appointment.Id, b.Practitioner.NotificationEmail, b.Practitioner.MobileE164!, b.Token, b.PatientName, name)).ToList();
     }
 
     /// <summary>Four patients at a time cancel through their links on the node chosen for each; returns how many were cancelled.</summary>
@@ -285,12 +230,14 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
         }
 
         // What reached maildev: for each email (in arrival order), the patients it lists.
-        var emails = (await maildev.GetEmailsAsync()).Where(e => e.ToAddress.EndsWith("@nodes.example", StringComparison.OrdinalIgnoreCase)).ToList();
+        var addresses = targets.Select(t => t.Email).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var patientPattern = new Regex($@"{targets[0].FirstName} P\d{{4}}");
+        var emails = (await nodes.Maildev.GetEmailsAsync()).Where(e => addresses.Contains(e.ToAddress)).ToList();
         var listedIn = new Dictionary<string, int>(StringComparer.Ordinal);
         var duplicateEmails = 0;
         foreach (var email in emails)
         {
-            var names = PatientPattern().Matches(email.Text ?? "").Select(m => $"{email.ToAddress.ToLowerInvariant()}|{m.Value}").Distinct().ToList();
+            var names = patientPattern.Matches(email.Text ?? "").Select(m => $"{email.ToAddress.ToLowerInvariant()}|{m.Value}").Distinct().ToList();
             duplicateEmails += names.Any(listedIn.ContainsKey) ? 1 : 0;
             foreach (var name in names)
             {
@@ -299,7 +246,7 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
         }
 
         // What reached the phones: the stand-in's log, by number and reference.
-        var sms = standIn.Messages.GroupBy(m => (m.To, Reference: ReferencePattern().Match(m.Body).Groups[1].Value)).ToDictionary(g => g.Key, g => g.Count());
+        var sms = nodes.StandIn.Messages.GroupBy(m => (m.To, Reference: ReferencePattern().Match(m.Body).Groups[1].Value)).ToDictionary(g => g.Key, g => g.Count());
         var mobiles = targets.Select(t => t.Mobile).ToHashSet(StringComparer.Ordinal);
         var duplicateSms = sms.Where(s => mobiles.Contains(s.Key.To)).Sum(s => s.Value - 1);
 
@@ -334,9 +281,80 @@ public sealed partial class TwoProcessesOnPostgreSqlTests : IAsyncLifetime
         return new Counts(cancelled.Count, lost, notReceived, chargedTwice, mismatch, duplicateEmails, duplicateSms, ledgerSum, balance);
     }
 
-    [GeneratedRegex(@"Twonode P\d{4}")]
-    private static partial Regex PatientPattern();
-
     [GeneratedRegex(@"Ref ([A-Z0-9]+)\s*$")]
     private static partial Regex ReferencePattern();
+}
+
+/// <summary>
+/// Node A and node B as two <c>dotnet ClinicBlazor.dll</c> processes on one new PostgreSQL database, with
+/// maildev and the Twilio stand-in; started together once for the tests that share them (node B waits
+/// at the start-up lock while node A creates, migrates and seeds the database).
+/// </summary>
+public sealed class TwoAppProcesses : IAsyncLifetime
+{
+    public const int LeaseSeconds = 10;
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "clinicblazor-tests", Guid.NewGuid().ToString("N"));
+
+    public string ConnectionString { get; } = TestPostgreSql.NewDatabase();
+
+    public MaildevServer Maildev { get; } = new();
+
+    public TwilioStandIn StandIn { get; } = new();
+
+    public AppProcess A { get; private set; } = null!;
+
+    public AppProcess B { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(directory);
+        await Maildev.InitializeAsync();
+        await StandIn.InitializeAsync();
+        A = new AppProcess(Settings(), Path.Combine(directory, "node-a.log"), TimeSpan.FromMinutes(20));
+        B = new AppProcess(Settings(), Path.Combine(directory, "node-b.log"), TimeSpan.FromMinutes(20));
+        await StartBothAsync();
+    }
+
+    /// <summary>Starts whichever node is not running (a test may have killed one), both at once.</summary>
+    public async Task StartBothAsync() => await Task.WhenAll(A.StartAsync(TimeSpan.FromMinutes(3)), B.StartAsync(TimeSpan.FromMinutes(3)));
+
+    public async Task DisposeAsync()
+    {
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        await StandIn.DisposeAsync();
+        await Maildev.DisposeAsync();
+        TestPostgreSql.DropDatabase(ConnectionString);
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS's temp cleaning.
+        }
+    }
+
+    private Dictionary<string, string> Settings() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["Database__Provider"] = "PostgreSql",
+        ["ConnectionStrings__Clinic"] = ConnectionString,
+        ["Demo__Seed"] = "true",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Notifications__BatchWindowSeconds"] = "0",
+        ["Notifications__LeaseSeconds"] = LeaseSeconds.ToString(CultureInfo.InvariantCulture),
+        ["Notifications__Email__Smtp__Host"] = "127.0.0.1",
+        ["Notifications__Email__Smtp__Port"] = Maildev.SmtpPort.ToString(CultureInfo.InvariantCulture),
+        ["Notifications__Email__Smtp__Security"] = "None",
+        ["Notifications__Email__Smtp__FromAddress"] = "notices@nodes.example",
+        ["Notifications__Sms__Twilio__AccountSid"] = TwilioStandIn.AccountSid,
+        ["Notifications__Sms__Twilio__AuthToken"] = TwilioStandIn.AuthToken,
+        ["Notifications__Sms__Twilio__From"] = TwilioStandIn.From,
+        ["Notifications__Sms__Twilio__BaseUrl"] = StandIn.BaseUrl.ToString(),
+        ["OnlineBookings__PermitLimit"] = "1000000",
+        ["DataProtection__UnencryptedKeys"] = "true",
+    };
 }

@@ -43,7 +43,11 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
         await Parallel.ForEachAsync(chunks, each, async (chunk, token) =>
         {
             await step.BeforeClaimAsync(token);
-            var claims = await InTransactionAsync(runDb, step.LocksWhatItClaims, db => step.ClaimAsync(db, chunk, nowUtc, token), token);
+
+            // The lease runs from this claim, not from the run's start: a claim made late in a long run
+            // must not look abandoned to another node the moment it is made.
+            var leaseUntil = nowUtc + run.Elapsed + Lease;
+            var claims = await InTransactionAsync(runDb, step.LocksWhatItClaims, db => step.ClaimAsync(db, chunk, nowUtc, leaseUntil, token), token);
             var leaseTakenAt = Stopwatch.GetTimestamp();
             for (var i = 0; i < claims.Count; i++)
             {

@@ -20,7 +20,6 @@ internal sealed class EmailNoticeStep(
     IEmailSession session,
     Clinic clinic,
     string baseUrl,
-    TimeSpan lease,
     NotificationsOptions.RetryOptions retry,
     ILogger logger) : IDeliveryStep<EmailNoticeStep.Batch, EmailNoticeStep.Claimed, EmailNoticeStep.Sent, NoticeOutcome>
 {
@@ -51,7 +50,7 @@ internal sealed class EmailNoticeStep(
     /// Another node's run may be claiming at the same moment: a practitioner whose email it holds is
     /// left to it whole, and so is a delivery it has locked; what is read after the locks is current.
     /// </summary>
-    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<Batch> due, DateTime nowUtc, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<Batch> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
         var practitioners = await engine.LockFreePractitionersEmailAsync(db, [.. due.Select(b => b.PractitionerId).Distinct()], cancellationToken);
         var ours = due.Where(b => practitioners.Contains(b.PractitionerId)).ToList();
@@ -82,7 +81,7 @@ internal sealed class EmailNoticeStep(
         // The Outbox rows, then every claimed delivery Sending with an attempt in its email, by the
         // engine's commands: EF's change tracking of 50 new rows with their bodies cost more than the rest.
         var outboxIds = await commands.InsertOutboxRowsAsync([.. taken.Select(t => OutboxQueue.NewRow(t.Message, OutboxQueue.KindOf(t.Batch.Kind), t.Batch.PractitionerId, OutboxMessageState.Sending, nowUtc))], cancellationToken);
-        var rows = await commands.ClaimAsync([.. taken.SelectMany((t, i) => t.Deliveries.Select(d => (d.Id, outboxIds[i])))], nowUtc, nowUtc + lease, cancellationToken);
+        var rows = await commands.ClaimAsync([.. taken.SelectMany((t, i) => t.Deliveries.Select(d => (d.Id, outboxIds[i])))], nowUtc, leaseUntilUtc, cancellationToken);
         Debug.Assert(rows == 2 * taken.Sum(t => t.Deliveries.Count), "each claimed delivery updated once and given one attempt");
         return [.. taken.Select((t, i) => new Claimed(t.Batch with { DeliveryIds = [.. t.Deliveries.Select(d => d.Id)] }, outboxIds[i], t.Message))];
     }

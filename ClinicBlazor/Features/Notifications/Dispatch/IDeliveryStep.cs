@@ -26,10 +26,11 @@ public interface IDeliveryStep<TDue, TClaim, TSent, TResult>
 
     /// <summary>
     /// Step 1, inside a short transaction that the pipeline commits: takes what is still due of
-    /// <paramref name="due"/> under a lease (with its attempt, and for an SMS its credit) and returns what
-    /// to send. What is no longer due, dropped or skipped is written here and left out.
+    /// <paramref name="due"/> under a lease until <paramref name="leaseUntilUtc"/> (with its attempt, and for
+    /// an SMS its credit) and returns what to send. What is no longer due, dropped or skipped is written
+    /// here and left out. <paramref name="nowUtc"/> is the run's instant; the lease runs from the claim's.
     /// </summary>
-    Task<IReadOnlyList<TClaim>> ClaimAsync(ClinicDbContext db, IReadOnlyList<TDue> due, DateTime nowUtc, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TClaim>> ClaimAsync(ClinicDbContext db, IReadOnlyList<TDue> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken);
 
     /// <summary>Claims still waiting their turn behind a slow send stay ours until <paramref name="leaseUntilUtc"/>.</summary>
     Task RenewLeaseAsync(IEnumerable<TClaim> waiting, DateTime leaseUntilUtc, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -18,7 +18,6 @@ internal sealed class SmsNoticeStep(
     ISmsSender sender,
     SmsCreditLedger credits,
     Clinic clinic,
-    TimeSpan lease,
     NotificationsOptions.RetryOptions retry,
     Func<CancellationToken, Task>? beforeClaim,
     ILogger logger) : IDeliveryStep<int, SmsNoticeStep.Claimed, SmsSendResult, NoticeOutcome>
@@ -39,7 +38,7 @@ internal sealed class SmsNoticeStep(
     /// The delivery is locked first, without waiting (another node claiming it keeps it); then it is
     /// read as it now stands, charged and marked Sending in this one transaction.
     /// </summary>
-    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
         if ((await engine.LockFreeDeliveriesAsync(db, due, cancellationToken)).Count == 0)
         {
@@ -97,7 +96,7 @@ internal sealed class SmsNoticeStep(
             return [];
         }
 
-        delivery.Claim(nowUtc, nowUtc + lease);
+        delivery.Claim(nowUtc, leaseUntilUtc);
         var validity = (int)Math.Min(Math.Floor(left.TotalSeconds), SmsMessage.MaxValidityPeriodSeconds);
         return [new Claimed(delivery.Id, attempt.Id, new SmsMessage(notice.MobileE164, body, validity))];
     }

@@ -24,7 +24,7 @@ internal sealed class SmsReconcileStep(IDatabaseEngine engine, ISmsSender sender
     public bool LocksWhatItClaims => true;
 
     /// <summary>A Sending delivery whose lease ran out becomes Unknown; an Unknown one with a sent body is looked up (unless another node has it locked).</summary>
-    public async Task<IReadOnlyList<Lookup>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Lookup>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
         if ((await engine.LockFreeDeliveriesAsync(db, due, cancellationToken)).Count == 0)
         {
