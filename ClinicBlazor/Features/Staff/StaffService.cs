@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Common;
@@ -8,24 +7,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Staff;
-
-public sealed record StaffMember(
-    string UserId,
-    string DisplayName,
-    string Email,
-    IReadOnlySet<string> Roles,
-    bool IsActive,
-    bool MustChangePassword,
-    int? PractitionerId,
-    string Title);
-
-public sealed record NewStaffMember(string DisplayName, string Email, IReadOnlySet<string> Roles, string Title = "");
-
-/// <summary>The one time a temporary password is shown: it is not stored anywhere readable.</summary>
-public sealed record AddedStaffMember(string UserId, string Email, string TemporaryPassword);
-
-/// <summary>A future appointment that stops a practitioner being deactivated.</summary>
-public sealed record BlockingAppointment(int Id, DateTime StartUtc, string PatientName, string TypeName);
 
 /// <summary>
 /// The Staff tab: add staff (with a temporary password), change roles, deactivate and reactivate.
@@ -99,7 +80,7 @@ public sealed class StaffService(
             return Result.Fail(EmailTaken, nameof(member.Email));
         }
 
-        var password = TemporaryPassword();
+        var password = TemporaryPassword.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, MustChangePassword = true };
         var created = await users.CreateAsync(user, password);
@@ -108,10 +89,10 @@ public sealed class StaffService(
             return Result.Fail(string.Join(" ", created.Errors.Select(e => e.Description)), nameof(member.Email));
         }
 
-        Require(await users.AddToRolesAsync(user, roles));
+        StaffRecords.Succeeded(await users.AddToRolesAsync(user, roles));
         if (roles.Contains(Roles.Practitioner))
         {
-            await EnsurePractitionerAsync(db, user, member.Title.Trim(), cancellationToken);
+            await StaffRecords.EnsurePractitionerAsync(db, user, member.Title.Trim(), cancellationToken);
         }
 
         audit.Record(db, actor, AuditAreas.Staff, name, $"Added {email} as {string.Join(", ", roles)}");
@@ -142,7 +123,7 @@ public sealed class StaffService(
             return Result.Ok();
         }
 
-        if (removed.Contains(Roles.Admin) && user.IsActive && !await AnotherActiveAdminAsync(db, userId, cancellationToken))
+        if (removed.Contains(Roles.Admin) && user.IsActive && !await StaffRecords.AnotherActiveAdminAsync(db, userId, cancellationToken))
         {
             return Result.Fail(LastAdmin, nameof(newRoles));
         }
@@ -159,15 +140,15 @@ public sealed class StaffService(
             practitioner.IsActive = false;
         }
 
-        Require(await users.RemoveFromRolesAsync(user, removed));
-        Require(await users.AddToRolesAsync(user, added));
+        StaffRecords.Succeeded(await users.RemoveFromRolesAsync(user, removed));
+        StaffRecords.Succeeded(await users.AddToRolesAsync(user, added));
         if (added.Contains(Roles.Practitioner) && user.IsActive)
         {
-            await EnsurePractitionerAsync(db, user, "", cancellationToken);
+            await StaffRecords.EnsurePractitionerAsync(db, user, "", cancellationToken);
         }
 
         // A new security stamp signs the person's open pages out, so their new roles apply at once.
-        Require(await users.UpdateSecurityStampAsync(user));
+        StaffRecords.Succeeded(await users.UpdateSecurityStampAsync(user));
         audit.Record(db, actor, AuditAreas.Staff, user.DisplayName, $"Roles: '{string.Join(", ", Roles.All.Where(current.Contains))}' → '{string.Join(", ", roles)}'");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -201,7 +182,7 @@ public sealed class StaffService(
             return Result.Ok();
         }
 
-        if (await users.IsInRoleAsync(user, Roles.Admin) && !await AnotherActiveAdminAsync(db, userId, cancellationToken))
+        if (await users.IsInRoleAsync(user, Roles.Admin) && !await StaffRecords.AnotherActiveAdminAsync(db, userId, cancellationToken))
         {
             return Result.Fail(LastAdmin);
         }
@@ -219,11 +200,11 @@ public sealed class StaffService(
         }
 
         user.IsActive = false;
-        Require(await users.UpdateAsync(user));
+        StaffRecords.Succeeded(await users.UpdateAsync(user));
         await StaffSession.EndAllAsync(db, userId, cancellationToken);
 
         // The revalidating authentication state provider signs open circuits out within a minute.
-        Require(await users.UpdateSecurityStampAsync(user));
+        StaffRecords.Succeeded(await users.UpdateSecurityStampAsync(user));
         audit.Record(db, actor, AuditAreas.Staff, user.DisplayName, "Deactivated");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -244,10 +225,10 @@ public sealed class StaffService(
         }
 
         user.IsActive = true;
-        Require(await users.UpdateAsync(user));
+        StaffRecords.Succeeded(await users.UpdateAsync(user));
         if (await users.IsInRoleAsync(user, Roles.Practitioner))
         {
-            await EnsurePractitionerAsync(db, user, "", cancellationToken);
+            await StaffRecords.EnsurePractitionerAsync(db, user, "", cancellationToken);
         }
 
         audit.Record(db, actor, AuditAreas.Staff, user.DisplayName, "Reactivated");
@@ -265,11 +246,11 @@ public sealed class StaffService(
         var db = scope.ServiceProvider.GetRequiredService<ClinicDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException($"No staff member {userId}.");
-        var password = TemporaryPassword();
-        Require(await users.RemovePasswordAsync(user));
-        Require(await users.AddPasswordAsync(user, password));
+        var password = TemporaryPassword.Create();
+        StaffRecords.Succeeded(await users.RemovePasswordAsync(user));
+        StaffRecords.Succeeded(await users.AddPasswordAsync(user, password));
         user.MustChangePassword = true;
-        Require(await users.UpdateAsync(user));
+        StaffRecords.Succeeded(await users.UpdateAsync(user));
         audit.Record(db, actor, AuditAreas.Staff, user.DisplayName, "Temporary password issued");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -282,73 +263,5 @@ public sealed class StaffService(
         return await db.Set<Appointment>().CountAsync(a => a.PractitionerId == practitionerId && a.Status == AppointmentStatus.Booked && a.StartUtc >= now, cancellationToken);
     }
 
-    private static async Task<bool> AnotherActiveAdminAsync(ClinicDbContext db, string userId, CancellationToken cancellationToken) =>
-        await (from userRole in db.UserRoles
-               join role in db.Roles on userRole.RoleId equals role.Id
-               join user in db.Users on userRole.UserId equals user.Id
-               where role.Name == Roles.Admin && user.IsActive && user.Id != userId
-               select user.Id).AnyAsync(cancellationToken);
-
-    private static async Task EnsurePractitionerAsync(ClinicDbContext db, StaffUser user, string title, CancellationToken cancellationToken)
-    {
-        var practitioner = await db.Set<Practitioner>().SingleOrDefaultAsync(p => p.UserId == user.Id, cancellationToken);
-        if (practitioner is not null)
-        {
-            practitioner.IsActive = true;
-            return;
-        }
-
-        var sortOrder = await db.Set<Practitioner>().Select(p => (int?)p.SortOrder).MaxAsync(cancellationToken) ?? -1;
-        db.Add(new Practitioner
-        {
-            UserId = user.Id,
-            DisplayName = user.DisplayName,
-            Title = title,
-            NotificationEmail = user.Email ?? "",
-            SortOrder = sortOrder + 1,
-        });
-    }
-
-    private static void Require(IdentityResult result)
-    {
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
-        }
-    }
-
     private static string Format(string format, params object[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args);
-
-    /// <summary>16 characters from a cryptographic generator, with each kind Identity requires.</summary>
-    private static string TemporaryPassword()
-    {
-        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
-        const string lower = "abcdefghijkmnopqrstuvwxyz";
-        const string digits = "23456789";
-        const string symbols = "#%+=?!";
-        const string all = upper + lower + digits + symbols;
-        var characters = new char[16];
-        characters[0] = upper[RandomNumberGenerator.GetInt32(upper.Length)];
-        characters[1] = lower[RandomNumberGenerator.GetInt32(lower.Length)];
-        characters[2] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
-        characters[3] = symbols[RandomNumberGenerator.GetInt32(symbols.Length)];
-        for (var i = 4; i < characters.Length; i++)
-        {
-            characters[i] = all[RandomNumberGenerator.GetInt32(all.Length)];
-        }
-
-        RandomNumberGenerator.Shuffle(characters.AsSpan());
-        return new string(characters);
-    }
-}
-
-public static class StaffExtensions
-{
-    public static WebApplicationBuilder AddStaff(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<StaffService>();
-        builder.Services.AddScoped<AvailabilitySettingsService>();
-        builder.Services.AddScoped<AvailabilityService>();
-        return builder;
-    }
 }
