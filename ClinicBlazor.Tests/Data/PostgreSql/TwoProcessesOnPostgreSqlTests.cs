@@ -94,59 +94,8 @@ public sealed partial class TwoProcessesOnPostgreSqlTests(TwoAppProcesses nodes)
     {
         await nodes.StartBothAsync();
         await using var db = Open();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var type = await db.Set<AppointmentType>().Where(t => t.DurationMinutes == 30 && !t.IsArchived).OrderBy(t => t.Id).FirstAsync();
-        var practitioners = new List<Practitioner>();
-        for (var i = 0; i < Practitioners; i++)
-        {
-            var (user, practitioner) = BenchStaff.NewPractitioner($"{name.ToLowerInvariant()}{i:D3}@nodes.example", $"{name} {i:D3}", (series * 1000) + i);
-            practitioner.MobileE164 = $"+6149{series}{i:D6}";
-            practitioner.NotificationMethod = NotificationMethod.SmsAndEmail;
-            db.Add(user);
-            db.Add(practitioner);
-            practitioners.Add(practitioner);
-        }
-
-        await db.SaveChangesAsync();
-
-        var firstStart = now.Date.AddDays(3);
-        var booked = new List<(Appointment Appointment, Practitioner Practitioner, string Token, string PatientName)>();
-        for (var i = 0; i < Cancellations; i++)
-        {
-            // A patient name of its own: it is how an email's digest lines are told apart.
-            var patient = new Patient { FirstName = name, LastName = $"P{i:D4}", CreatedAtUtc = now };
-            var practitioner = practitioners[i % Practitioners];
-            var start = firstStart.AddMinutes(30 * (i / Practitioners));
-            var (token, hash) = BookingToken.Create();
-            var appointment = new Appointment
-            {
-                PractitionerId = practitioner.Id,
-                Patient = patient,
-                AppointmentTypeId = type.Id,
-                StartUtc = start,
-                EndUtc = start.AddMinutes(30),
-                BookedAtUtc = now,
-                BookedOnline = true,
-                ManageTokenHash = hash,
-            };
-            db.Add(appointment);
-            booked.Add((appointment, practitioner, token, $"{patient.FirstName} {patient.LastName}"));
-        }
-
-        await db.SaveChangesAsync();
-
-        // Credits for every SMS twice over, the way a top-up writes them: balance and ledger together.
-        await using (var transaction = await db.Database.BeginTransactionAsync())
-        {
-            const int credits = Cancellations * 2;
-            await db.Set<SmsCreditAccount>().ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance + credits));
-            var balance = await db.Set<SmsCreditAccount>().Select(a => a.Balance).SingleAsync();
-            db.Add(new SmsCreditLedgerEntry { AtUtc = now, Kind = SmsCreditKind.TopUp, Amount = credits, BalanceAfter = balance, Note = "Two nodes", ActorName = "two-node test" });
-            await db.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-
-        return booked.Select(b => new Target(b.Appointment.Id, b.Practitioner.NotificationEmail, b.Practitioner.MobileE164!, b.Token, b.PatientName, name)).ToList();
+        var booked = await new OnlineCancellations(name, series, "nodes.example").SetUpAsync(db, Practitioners, Cancellations, creditsEach: 2, clock.GetUtcNow().UtcDateTime);
+        return [.. booked.Select(b => new Target(b.AppointmentId, b.Email, b.Mobile, b.Token, b.PatientName, name))];
     }
 
     /// <summary>Four patients at a time cancel through their links on the node chosen for each; returns how many were cancelled.</summary>
