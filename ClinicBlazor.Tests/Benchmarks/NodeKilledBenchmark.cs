@@ -72,7 +72,7 @@ public sealed class NodeKilledBenchmark
             {rounds} kills. In each, {SmsPerRound} pending SMS notices are made due at once and both nodes are woken by a `NOTIFY`;
             the Twilio stand-in answers each message after {AnswerDelay.TotalSeconds:0} s, so each node (`MaxParallelSends` 4) has SMS on
             the wire; once node B has claimed some, it is SIGKILLed. Timed from the kill until each delivery is Sent in the
-            database (its `SentAtUtc`, same machine clock). "Due and unclaimed": Pending at the kill, taken by the survivor's
+            database (polled every 100 ms). "Due and unclaimed": Pending at the kill, taken by the survivor's
             current run. "In flight": Sending at the kill; the dead node's wait for their lease (`Notifications:LeaseSeconds` =
             {LeaseSeconds}) to run out and then for the survivor's 30-second periodic run, which finds them in the stand-in's log
             (they reached it) and records them Sent without sending again. Node B is started again for the next kill.
@@ -120,15 +120,24 @@ public sealed class NodeKilledBenchmark
             atKill = await db.Set<NoticeDelivery>().AsNoTracking().Where(d => deliveries.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.State);
         }
 
+        // When each delivery is first seen Sent, polled every 100 ms: its SentAtUtc is its run's start, not the send's end.
+        var sentAt = new Dictionary<int, DateTime>();
         var settled = Deadline.In(TimeSpan.FromMinutes(3));
-        while (await CountAsync(connectionString, deliveries, DeliveryState.Sent) < deliveries.Count && !settled.Passed)
+        while (sentAt.Count < deliveries.Count && !settled.Passed)
         {
-            await Task.Delay(200);
+            await using (var check = Open(connectionString))
+            {
+                var sent = await check.Set<NoticeDelivery>().Where(d => deliveries.Contains(d.Id) && d.State == DeliveryState.Sent).Select(d => d.Id).ToListAsync();
+                var seen = DateTime.UtcNow;
+                foreach (var id in sent)
+                {
+                    sentAt.TryAdd(id, seen);
+                }
+            }
+
+            await Task.Delay(100);
         }
 
-        await using var check = Open(connectionString);
-        var sentAt = await check.Set<NoticeDelivery>().AsNoTracking().Where(d => deliveries.Contains(d.Id) && d.State == DeliveryState.Sent)
-            .ToDictionaryAsync(d => d.Id, d => d.SentAtUtc!.Value);
         double After(int id) => Math.Max(0, (sentAt[id] - killedAt).TotalSeconds);
         return new RoundFigures(
             [.. atKill.Where(d => d.Value == DeliveryState.Pending && sentAt.ContainsKey(d.Key)).Select(d => After(d.Key))],
