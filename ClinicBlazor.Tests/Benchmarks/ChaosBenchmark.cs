@@ -230,64 +230,12 @@ public sealed partial class ChaosBenchmark : IAsyncLifetime
     private static ClinicDbContext Open(string connectionString) =>
         new(new DbContextOptionsBuilder<ClinicDbContext>().UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()).Options);
 
-    /// <summary>Practitioners on SMS and email, one patient and one online booking (with its link) per cancellation, and credits.</summary>
+    /// <summary>Practitioners on SMS and email, one patient and one online booking (with its link) per cancellation, and credits three times over.</summary>
     private static async Task<List<Target>> SetUpAsync(string connectionString, int practitionerCount, int cancellations)
     {
         await using var db = Open(connectionString);
-        var now = DateTime.UtcNow;
-        var type = await db.Set<AppointmentType>().Where(t => t.DurationMinutes == 30 && !t.IsArchived).OrderBy(t => t.Id).FirstAsync();
-        var practitioners = new List<Practitioner>();
-        for (var i = 0; i < practitionerCount; i++)
-        {
-            var (user, practitioner) = BenchStaff.NewPractitioner($"chaos{i:D3}@bench.example", $"Chaos {i:D3}", 2000 + i);
-            practitioner.MobileE164 = $"+61491{i:D6}";
-            practitioner.NotificationMethod = NotificationMethod.SmsAndEmail;
-            db.Add(user);
-            db.Add(practitioner);
-            practitioners.Add(practitioner);
-        }
-
-        await db.SaveChangesAsync();
-
-        var firstStart = now.Date.AddDays(3);
-        var booked = new List<(Appointment Appointment, Practitioner Practitioner, string Token, string PatientName)>();
-        for (var i = 0; i < cancellations; i++)
-        {
-            // A patient name unique to this cancellation: it is how an email's digest lines are told apart.
-            var patient = new Patient { FirstName = "Chaos", LastName = $"P{i:D4}", CreatedAtUtc = now };
-            var practitioner = practitioners[i % practitionerCount];
-            var start = firstStart.AddMinutes(30 * (i / practitionerCount));
-            var (token, hash) = BookingToken.Create();
-            var appointment = new Appointment
-            {
-                PractitionerId = practitioner.Id,
-                Patient = patient,
-                AppointmentTypeId = type.Id,
-                StartUtc = start,
-                EndUtc = start.AddMinutes(30),
-                BookedAtUtc = now,
-                BookedOnline = true,
-                ManageTokenHash = hash,
-                Version = Guid.NewGuid(),
-            };
-            db.Add(appointment);
-            booked.Add((appointment, practitioner, token, $"{patient.FirstName} {patient.LastName}"));
-        }
-
-        await db.SaveChangesAsync();
-
-        // Credits for every SMS three times over, the way a top-up writes them: balance and ledger together.
-        await using (var transaction = await db.Database.BeginTransactionAsync())
-        {
-            var credits = cancellations * 3;
-            await db.Set<SmsCreditAccount>().ExecuteUpdateAsync(set => set.SetProperty(a => a.Balance, a => a.Balance + credits));
-            var balance = await db.Set<SmsCreditAccount>().Select(a => a.Balance).SingleAsync();
-            db.Add(new SmsCreditLedgerEntry { AtUtc = now, Kind = SmsCreditKind.TopUp, Amount = credits, BalanceAfter = balance, Note = "Chaos benchmark", ActorName = "chaos benchmark" });
-            await db.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-
-        return booked.Select((b, i) => new Target(i, b.Appointment.Id, b.Practitioner.Id, b.Practitioner.NotificationEmail, b.Practitioner.MobileE164, b.Token, b.PatientName)).ToList();
+        var booked = await new OnlineCancellations("Chaos", 1, "bench.example").SetUpAsync(db, practitionerCount, cancellations, creditsEach: 3, DateTime.UtcNow);
+        return [.. booked.Select(b => new Target(b.Index, b.AppointmentId, b.PractitionerId, b.Email, b.Mobile, b.Token, b.PatientName))];
     }
 
     /// <summary>Four clients cancel at the set pace; each cancellation is retried until the app answers it.</summary>

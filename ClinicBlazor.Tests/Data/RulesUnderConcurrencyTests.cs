@@ -1,6 +1,7 @@
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Appointments;
 using ClinicBlazor.Features.Notifications;
+using ClinicBlazor.Features.Notifications.Email;
 using ClinicBlazor.Features.OnlineBookings;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
@@ -8,6 +9,7 @@ using ClinicBlazor.Features.Staff;
 using ClinicBlazor.Tests.Data.PostgreSql;
 using ClinicBlazor.Tests.Features.Calendar;
 using ClinicBlazor.Tests.Features.Notifications;
+using ClinicBlazor.Tests.Features.Notifications.Sms;
 using ClinicBlazor.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +18,11 @@ namespace ClinicBlazor.Tests.Data;
 
 /// <summary>
 /// Rules that read, check and write in one transaction, raced from separate connections (as two
-/// nodes would race them). On SQLite BEGIN IMMEDIATE serialises them; on PostgreSQL the writer lock
-/// every transaction takes first. The last online slot (two patients), the SMS claim and charge and
-/// the refund are raced by their own feature tests, which run on both providers (see OnPostgreSql.cs).
+/// nodes would race them). On SQLite BEGIN IMMEDIATE serialises them; on PostgreSQL the staff's
+/// actions take the whole writer lock, and the dispatcher's claims their narrow locks (a
+/// practitioner's email, the delivery rows) while holding it shared. The last online slot (two
+/// patients), the SMS claim and charge and the refund are raced by their own feature tests, which run
+/// on both providers (see OnPostgreSql.cs).
 /// </summary>
 public abstract class RulesUnderConcurrencyTests(FakeClockClinicAppFactory app)
 {
@@ -130,6 +134,60 @@ public abstract class RulesUnderConcurrencyTests(FakeClockClinicAppFactory app)
             Assert.Equal(1, results.Count(r => r.Succeeded));
             await using var check = await app.CreateDbContextAsync();
             Assert.Equal(1, await check.Set<NoticeDelivery>().CountAsync(d => d.ResendOfDeliveryId == failedId));
+        }
+    }
+
+    [Fact]
+    public async Task Two_nodes_dispatchers_running_at_once_claim_every_delivery_once_and_each_digest_whole_every_round()
+    {
+        var practitioners = new[] { "mei@harbourside.example", "daniel@harbourside.example" };
+        for (var i = 0; i < practitioners.Length; i++)
+        {
+            await app.SetNoticesAsync(practitioners[i], NotificationMethod.SmsAndEmail, mobile: $"+6141234570{i}");
+        }
+
+        await app.SetSmsBalanceAsync(1000);
+        var sms = app.Services.GetRequiredService<SmsNotices>();
+        var email = app.Services.GetRequiredService<EmailNotices>();
+        var sender = app.Services.GetRequiredService<IEmailSender>();
+        for (var round = 0; round < 10; round++)
+        {
+            // Three cancellations a practitioner, due together when the batch window has passed.
+            var appointments = new List<int>();
+            foreach (var practitioner in practitioners)
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var appointment = await app.AddAppointmentAsync(practitioner, FakeClockClinicAppFactory.Now.UtcDateTime.AddDays(20 + round).AddHours(i));
+                    await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointment.Id);
+                    appointments.Add(appointment.Id);
+                }
+            }
+
+            app.Clock!.Advance(TimeSpan.FromMinutes(2));
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+
+            // Two nodes' runs, each with its own connections and SMTP session, started at one moment.
+            using var barrier = new Barrier(2);
+            var runs = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                barrier.SignalAndWait();
+                await sms.SendDueAsync(now, CancellationToken.None);
+                await using var session = await sender.OpenSessionAsync(CancellationToken.None);
+                await email.SendDueAsync(session, now, CancellationToken.None);
+            })).ToArray();
+            await Task.WhenAll(runs);
+
+            await using var db = await app.CreateDbContextAsync();
+            var deliveries = await db.Set<NoticeDelivery>().AsNoTracking().Include(d => d.Attempts)
+                .Where(d => appointments.Contains(d.Notice!.AppointmentId)).ToListAsync();
+            Assert.Equal(appointments.Count * 2, deliveries.Count);
+            Assert.All(deliveries, d => Assert.Equal((DeliveryState.Sent, 1), (d.State, d.Attempts.Count)));
+
+            // One digest a practitioner, holding all three of their cancellations.
+            var emails = deliveries.Where(d => d.Channel == NoticeChannel.Email).GroupBy(d => d.Attempts.Single().OutboxMessageId).ToList();
+            Assert.Equal(practitioners.Length, emails.Count);
+            Assert.All(emails, digest => Assert.Equal(3, digest.Count()));
         }
     }
 }

@@ -49,6 +49,9 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
     /// <summary>The share of unscripted message POSTs answered 429 (code 20429), chosen at random.</summary>
     public double TooManyRequestsShare { get; set; }
 
+    /// <summary>How long an unscripted accepted message POST waits before its answer (a provider's own latency).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     private readonly Random chance = new(20429);
     private long nextSlotTicks;
 
@@ -238,7 +241,7 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
         lock (gate)
         {
 #pragma warning disable CA5394 // Which requests are refused, not security.
-            return chance.NextDouble() < TooManyRequestsShare ? StandInReply.TooManyRequests() : StandInReply.Accept();
+            return chance.NextDouble() < TooManyRequestsShare ? StandInReply.TooManyRequests() : StandInReply.AcceptAfter(AnswerDelay);
 #pragma warning restore CA5394
         }
     }

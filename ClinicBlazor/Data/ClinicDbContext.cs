@@ -25,6 +25,22 @@ public class ClinicDbContext : IdentityDbContext<StaffUser>, IDataProtectionKeyC
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>
+    /// Set by <see cref="IDatabaseEngine.BeginNarrowTransactionAsync"/> for the next transaction only:
+    /// it keeps its rule with row and practitioner locks of its own, so on PostgreSQL it holds the
+    /// writer lock shared (see <see cref="PostgreSql.PostgreSqlWriterLock"/>).
+    /// </summary>
+    internal bool NextTransactionIsNarrow { get; set; }
+
+    /// <summary>A narrow lock lasts as long as its transaction: outside one it would end with its own statement.</summary>
+    internal void RequireNarrowLockTransaction()
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A narrow lock belongs in a transaction: begin one with IDatabaseEngine.BeginNarrowTransactionAsync first.");
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -34,10 +34,12 @@ public static class DataExtensions
         }
 
         // Keys in the database, under one application name: a cookie or antiforgery token issued by
-        // one node is read by every other, and survives a redeploy to a fresh machine.
+        // one node is read by every other, and survives a redeploy to a fresh machine. At rest they
+        // are encrypted with the operator's certificate, or kept in clear by choice (KeyRingOptions).
         builder.Services.AddDataProtection()
             .SetApplicationName("ClinicBlazor")
-            .PersistKeysToDbContext<ClinicDbContext>();
+            .PersistKeysToDbContext<ClinicDbContext>()
+            .ProtectKeysAsConfigured(builder.Configuration, builder.Environment);
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using ClinicBlazor.Features.Notifications;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClinicBlazor.Data;
 
@@ -21,4 +22,24 @@ public interface IDatabaseEngine
 
     /// <summary>The email drain's hand-written commands on this context's open connection, for one run.</summary>
     IEmailDispatchCommands EmailDispatchCommands(ClinicDbContext db);
+
+    /// <summary>
+    /// Begins a transaction that keeps its rule with the narrow locks below (the dispatcher's claims
+    /// and records), so that on PostgreSQL such transactions run beside each other, on any node, and
+    /// wait only for a transaction that takes the whole writer lock. On SQLite, BEGIN IMMEDIATE as every
+    /// transaction: there the locks below have nothing left to do.
+    /// </summary>
+    Task<IDbContextTransaction> BeginNarrowTransactionAsync(ClinicDbContext db, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In a narrow transaction: the practitioners whose due email is this transaction's to claim until
+    /// it ends, leaving out, without waiting, those another node's claim holds. A digest is never split.
+    /// </summary>
+    Task<IReadOnlySet<int>> LockFreePractitionersEmailAsync(ClinicDbContext db, IReadOnlyCollection<int> practitionerIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In a narrow transaction: locks those of the deliveries that no other transaction holds, without
+    /// waiting for the rest, and returns the ids it locked. Statements after it see their latest state.
+    /// </summary>
+    Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken);
 }

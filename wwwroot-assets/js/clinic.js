@@ -45,25 +45,27 @@ export function revealToday(scroller) {
 }
 
 // Arrow keys move between the free slots of the calendar (Up/Down in a lane, Left/Right across
-// lanes at the same time); only one slot per lane sits in the Tab order.
+// lanes at the same time); only one slot per lane sits in the Tab order. A slot's lane is its grid
+// column and its time its grid row (the server sends no other attributes for them, to keep each
+// open calendar small).
 export function enableSlotKeys(grid) {
+    const lane = slot => Number(slot.style.gridColumnStart);
+    const row = slot => Number(slot.style.gridRowStart);
     grid.addEventListener("keydown", event => {
         const slot = event.target.closest?.(".cal-slot");
         if (!slot || !["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"].includes(event.key)) {
             return;
         }
         const slots = [...grid.querySelectorAll(".cal-slot")];
-        const lane = Number(slot.dataset.lane);
-        const minute = Number(slot.dataset.minute);
         let next;
         if (event.key === "ArrowUp" || event.key === "ArrowDown") {
-            const inLane = slots.filter(s => Number(s.dataset.lane) === lane);
+            const inLane = slots.filter(s => lane(s) === lane(slot));
             const index = inLane.indexOf(slot) + (event.key === "ArrowDown" ? 1 : -1);
             next = inLane[index];
         } else {
-            const targetLane = lane + (event.key === "ArrowRight" ? 1 : -1);
-            const inLane = slots.filter(s => Number(s.dataset.lane) === targetLane);
-            next = inLane.reduce((best, s) => !best || Math.abs(Number(s.dataset.minute) - minute) < Math.abs(Number(best.dataset.minute) - minute) ? s : best, undefined);
+            const targetLane = lane(slot) + (event.key === "ArrowRight" ? 1 : -1);
+            const inLane = slots.filter(s => lane(s) === targetLane);
+            next = inLane.reduce((best, s) => !best || Math.abs(row(s) - row(slot)) < Math.abs(row(best) - row(slot)) ? s : best, undefined);
         }
         if (next) {
             event.preventDefault();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClinicBlazor.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClinicBlazor.Data.Sqlite;
 
@@ -36,4 +37,20 @@ public sealed class SqliteEngine : IDatabaseEngine
         await db.Database.ExecuteSqlRawAsync(string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {DefaultCheckpointPages}; PRAGMA wal_checkpoint(PASSIVE);"), CancellationToken.None);
 
     public IEmailDispatchCommands EmailDispatchCommands(ClinicDbContext db) => new SqliteEmailDispatchCommands(db);
+
+    /// <summary>BEGIN IMMEDIATE: the file's one writer is the narrowest lock SQLite has, and it holds every rule.</summary>
+    public async Task<IDbContextTransaction> BeginNarrowTransactionAsync(ClinicDbContext db, CancellationToken cancellationToken) =>
+        await db.Database.BeginTransactionAsync(cancellationToken);
+
+    public Task<IReadOnlySet<int>> LockFreePractitionersEmailAsync(ClinicDbContext db, IReadOnlyCollection<int> practitionerIds, CancellationToken cancellationToken)
+    {
+        db.RequireNarrowLockTransaction();
+        return Task.FromResult<IReadOnlySet<int>>(practitionerIds.ToHashSet());
+    }
+
+    public Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken)
+    {
+        db.RequireNarrowLockTransaction();
+        return Task.FromResult<IReadOnlySet<int>>(deliveryIds.ToHashSet());
+    }
 }

@@ -15,7 +15,7 @@ public sealed record PlacedAppointment(CalendarAppointment Appointment, int Colu
 }
 
 /// <summary>A free quarter hour of one lane, focusable so a keyboard can book it.</summary>
-public sealed record FreeSlot(int Lane, int Column, int Row, int PractitionerId, string PractitionerName, DateOnly Day, int Minute, bool InTabOrder)
+public sealed record FreeSlot(int Column, int Row, int PractitionerId, string PractitionerName, DateOnly Day, int Minute, bool InTabOrder)
 {
     public DateTime LocalStart => Day.ToDateTime(TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(Minute)));
 }

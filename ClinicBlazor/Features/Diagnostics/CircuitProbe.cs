@@ -42,8 +42,8 @@ public sealed class CircuitCounter : CircuitHandler
 
 /// <summary>
 /// The capacity benchmark's view into the server: with <c>Benchmark:CircuitProbe</c> = true (off unless set; never
-/// set in appsettings), GET <c>/_bench/circuits</c> from the loopback interface answers the circuits counted and
-/// the process's memory; <c>?collect=true</c> first runs full, compacting garbage collections.
+/// set in appsettings), GET <c>/_bench/circuits</c> from the loopback interface answers the circuits counted,
+/// the process's memory and CPU time; <c>?collect=true</c> first runs full, compacting garbage collections.
 /// </summary>
 public static class CircuitProbeExtensions
 {
@@ -94,6 +94,7 @@ public static class CircuitProbeExtensions
                 rssAnonBytes = RssAnon(),
                 workingSetBytes = Environment.WorkingSet,
                 managedHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                cpuMilliseconds = (long)Environment.CpuUsage.TotalTime.TotalMilliseconds,
                 gcCommittedBytes = info.TotalCommittedBytes,
                 serverGc = GCSettings.IsServerGC,
             });

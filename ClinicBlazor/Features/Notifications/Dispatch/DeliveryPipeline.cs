@@ -11,7 +11,7 @@ namespace ClinicBlazor.Features.Notifications;
 /// an ambiguous SMS and the queued messages each plug in as an
 /// <see cref="IDeliveryStep{TDue,TClaim,TSent,TResult}"/>.
 /// </summary>
-public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactory, IOptions<NotificationsOptions> options)
+public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactory, IDatabaseEngine engine, IOptions<NotificationsOptions> options)
 {
     /// <summary>How long a claim stays ours (<c>Notifications:LeaseSeconds</c>); after that (the process died) it is taken up again.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
@@ -43,7 +43,11 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
         await Parallel.ForEachAsync(chunks, each, async (chunk, token) =>
         {
             await step.BeforeClaimAsync(token);
-            var claims = await InTransactionAsync(runDb, db => step.ClaimAsync(db, chunk, nowUtc, token), token);
+
+            // The lease runs from this claim, not from the run's start: a claim made late in a long run
+            // must not look abandoned to another node the moment it is made.
+            var leaseUntil = nowUtc + run.Elapsed + Lease;
+            var claims = await InTransactionAsync(runDb, step.LocksWhatItClaims, db => step.ClaimAsync(db, chunk, nowUtc, leaseUntil, token), token);
             var leaseTakenAt = Stopwatch.GetTimestamp();
             for (var i = 0; i < claims.Count; i++)
             {
@@ -58,7 +62,7 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
                 var claim = claims[i];
                 var sent = await step.SendAsync(claim, i + 1 < claims.Count ? claims[i + 1] : null, token);
                 var result = await step.TryRecordQuicklyAsync(claim, sent, nowUtc, token)
-                             ?? await InTransactionAsync(null, db => step.RecordAsync(db, claim, sent, nowUtc, token), token);
+                             ?? await InTransactionAsync(null, step.LocksWhatItClaims, db => step.RecordAsync(db, claim, sent, nowUtc, token), token);
                 lock (results)
                 {
                     results.Add(result);
@@ -68,12 +72,14 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
         return results;
     }
 
-    /// <summary>A short transaction, committed with what the work left in the context.</summary>
-    private async Task<T> InTransactionAsync<T>(ClinicDbContext? runDb, Func<ClinicDbContext, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>A short transaction (narrow for a step that locks what it claims), committed with what the work left in the context.</summary>
+    private async Task<T> InTransactionAsync<T>(ClinicDbContext? runDb, bool narrow, Func<ClinicDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var owned = runDb is null ? await dbFactory.CreateDbContextAsync(cancellationToken) : null;
         var db = runDb ?? owned!;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = narrow
+            ? await engine.BeginNarrowTransactionAsync(db, cancellationToken)
+            : await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await work(db);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -15,11 +15,11 @@ namespace ClinicBlazor.Features.Notifications;
 /// </summary>
 internal sealed class EmailNoticeStep(
     ClinicDbContext runDb,
+    IDatabaseEngine engine,
     IEmailDispatchCommands commands,
     IEmailSession session,
     Clinic clinic,
     string baseUrl,
-    TimeSpan lease,
     NotificationsOptions.RetryOptions retry,
     ILogger logger) : IDeliveryStep<EmailNoticeStep.Batch, EmailNoticeStep.Claimed, EmailNoticeStep.Sent, NoticeOutcome>
 {
@@ -42,19 +42,25 @@ internal sealed class EmailNoticeStep(
         return [.. digests.Concat(followUps).OrderBy(b => b.DeliveryIds[0])];
     }
 
+    public bool LocksWhatItClaims => true;
+
     /// <summary>
     /// One transaction for the chunk: its deliveries become Sending under the lease, with an Outbox row
     /// and an attempt per email. A crash after it re-sends at most the chunk's unrecorded emails.
+    /// Another node's run may be claiming at the same moment: a practitioner whose email it holds is
+    /// left to it whole, and so is a delivery it has locked; what is read after the locks is current.
     /// </summary>
-    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<Batch> due, DateTime nowUtc, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<Batch> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
-        var ids = due.SelectMany(b => b.DeliveryIds).ToList();
+        var practitioners = await engine.LockFreePractitionersEmailAsync(db, [.. due.Select(b => b.PractitionerId).Distinct()], cancellationToken);
+        var ours = due.Where(b => practitioners.Contains(b.PractitionerId)).ToList();
+        var ids = (await engine.LockFreeDeliveriesAsync(db, [.. ours.SelectMany(b => b.DeliveryIds)], cancellationToken)).ToList();
         var loaded = await db.Set<NoticeDelivery>().AsNoTracking().Include(d => d.Notice)
             .Where(d => ids.Contains(d.Id))
             .ToDictionaryAsync(d => d.Id, cancellationToken);
 
         var taken = new List<(Batch Batch, List<NoticeDelivery> Deliveries, EmailMessage Message)>();
-        foreach (var batch in due)
+        foreach (var batch in ours)
         {
             // Another run (or an undo) may have moved some of them on since they were found due.
             var deliveries = batch.DeliveryIds.Select(id => loaded.GetValueOrDefault(id))
@@ -75,7 +81,7 @@ internal sealed class EmailNoticeStep(
         // The Outbox rows, then every claimed delivery Sending with an attempt in its email, by the
         // engine's commands: EF's change tracking of 50 new rows with their bodies cost more than the rest.
         var outboxIds = await commands.InsertOutboxRowsAsync([.. taken.Select(t => OutboxQueue.NewRow(t.Message, OutboxQueue.KindOf(t.Batch.Kind, t.Deliveries.Select(d => d.Notice!.Kind)), t.Batch.PractitionerId, OutboxMessageState.Sending, nowUtc))], cancellationToken);
-        var rows = await commands.ClaimAsync([.. taken.SelectMany((t, i) => t.Deliveries.Select(d => (d.Id, outboxIds[i])))], nowUtc, nowUtc + lease, cancellationToken);
+        var rows = await commands.ClaimAsync([.. taken.SelectMany((t, i) => t.Deliveries.Select(d => (d.Id, outboxIds[i])))], nowUtc, leaseUntilUtc, cancellationToken);
         Debug.Assert(rows == 2 * taken.Sum(t => t.Deliveries.Count), "each claimed delivery updated once and given one attempt");
         return [.. taken.Select((t, i) => new Claimed(t.Batch with { DeliveryIds = [.. t.Deliveries.Select(d => d.Id)] }, outboxIds[i], t.Message))];
     }

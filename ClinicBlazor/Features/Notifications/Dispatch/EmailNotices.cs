@@ -43,7 +43,7 @@ public sealed class EmailNotices(
         await using var runDb = await dbFactory.CreateDbContextAsync(cancellationToken);
         await runDb.Database.OpenConnectionAsync(cancellationToken);
         using var commands = engine.EmailDispatchCommands(runDb);
-        var step = new EmailNoticeStep(runDb, commands, session, clinic, links.BaseUrl, pipeline.Lease, options.Value.Retry, logger);
+        var step = new EmailNoticeStep(runDb, engine, commands, session, clinic, links.BaseUrl, options.Value.Retry, logger);
         await engine.BeginDrainAsync(runDb, cancellationToken);
         try
         {

@@ -14,15 +14,23 @@ public interface IDeliveryStep<TDue, TClaim, TSent, TResult>
     where TClaim : class
     where TResult : class
 {
+    /// <summary>
+    /// The step's claims lock what they take themselves (<see cref="IDatabaseEngine.TryLockPractitionerEmailAsync"/>,
+    /// <see cref="IDatabaseEngine.LockFreeDeliveriesAsync"/>), so its transactions are narrow: on PostgreSQL
+    /// two nodes' runs claim and record beside each other. Otherwise each takes the whole writer lock.
+    /// </summary>
+    bool LocksWhatItClaims => false;
+
     /// <summary>Just before a claim's transaction begins: the last point at which claims running at once can be held back (a test races them for the last credit here).</summary>
     ValueTask BeforeClaimAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Step 1, inside a short transaction that the pipeline commits: takes what is still due of
-    /// <paramref name="due"/> under a lease (with its attempt, and for an SMS its credit) and returns what
-    /// to send. What is no longer due, dropped or skipped is written here and left out.
+    /// <paramref name="due"/> under a lease until <paramref name="leaseUntilUtc"/> (with its attempt, and for
+    /// an SMS its credit) and returns what to send. What is no longer due, dropped or skipped is written
+    /// here and left out. <paramref name="nowUtc"/> is the run's instant; the lease runs from the claim's.
     /// </summary>
-    Task<IReadOnlyList<TClaim>> ClaimAsync(ClinicDbContext db, IReadOnlyList<TDue> due, DateTime nowUtc, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TClaim>> ClaimAsync(ClinicDbContext db, IReadOnlyList<TDue> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken);
 
     /// <summary>Claims still waiting their turn behind a slow send stay ours until <paramref name="leaseUntilUtc"/>.</summary>
     Task RenewLeaseAsync(IEnumerable<TClaim> waiting, DateTime leaseUntilUtc, CancellationToken cancellationToken) => Task.CompletedTask;

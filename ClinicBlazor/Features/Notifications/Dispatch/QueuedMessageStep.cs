@@ -18,7 +18,6 @@ internal sealed class QueuedMessageStep(
     ISmsSender smsSender,
     SmsCreditLedger credits,
     PrivateLinks privateLinks,
-    TimeSpan lease,
     NotificationsOptions.RetryOptions retry,
     ILogger logger) : IDeliveryStep<int, OutboxMessage, QueuedMessageStep.Outcome, OutboxMessage>
 {
@@ -29,7 +28,7 @@ internal sealed class QueuedMessageStep(
     }
 
     /// <summary>An SMS whose lease ran out may have gone: it is not sent again (nor refunded). None when it is no longer due.</summary>
-    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
         var message = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == due.Single(), cancellationToken);
         if (!message.IsDue(nowUtc))
@@ -44,7 +43,7 @@ internal sealed class QueuedMessageStep(
         }
 
         message.State = OutboxMessageState.Sending;
-        message.LeaseUntilUtc = nowUtc + lease;
+        message.LeaseUntilUtc = leaseUntilUtc;
         message.NextAttemptAtUtc = null;
         message.AttemptCount++;
         await db.SaveChangesAsync(cancellationToken);

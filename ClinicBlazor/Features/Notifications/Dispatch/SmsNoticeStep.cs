@@ -14,10 +14,10 @@ namespace ClinicBlazor.Features.Notifications;
 /// the provider definitely refused. Every SMS is an Outbox row too, like every email.
 /// </summary>
 internal sealed class SmsNoticeStep(
+    IDatabaseEngine engine,
     ISmsSender sender,
     SmsCreditLedger credits,
     Clinic clinic,
-    TimeSpan lease,
     NotificationsOptions.RetryOptions retry,
     Func<CancellationToken, Task>? beforeClaim,
     ILogger logger) : IDeliveryStep<int, SmsNoticeStep.Claimed, SmsSendResult, NoticeOutcome>
@@ -32,8 +32,19 @@ internal sealed class SmsNoticeStep(
         }
     }
 
-    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, CancellationToken cancellationToken)
+    public bool LocksWhatItClaims => true;
+
+    /// <summary>
+    /// The delivery is locked first, without waiting (another node claiming it keeps it); then it is
+    /// read as it now stands, charged and marked Sending in this one transaction.
+    /// </summary>
+    public async Task<IReadOnlyList<Claimed>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
+        if ((await engine.LockFreeDeliveriesAsync(db, due, cancellationToken)).Count == 0)
+        {
+            return [];
+        }
+
         var delivery = await db.Set<NoticeDelivery>().Include(d => d.Notice).ThenInclude(n => n!.Deliveries).Include(d => d.Attempts)
             .SingleAsync(d => d.Id == due.Single(), cancellationToken);
         var resend = delivery.State == DeliveryState.Unknown;
@@ -85,7 +96,7 @@ internal sealed class SmsNoticeStep(
             return [];
         }
 
-        delivery.Claim(nowUtc, nowUtc + lease);
+        delivery.Claim(nowUtc, leaseUntilUtc);
         var validity = (int)Math.Min(Math.Floor(left.TotalSeconds), SmsMessage.MaxValidityPeriodSeconds);
         return [new Claimed(delivery.Id, attempt.Id, new SmsMessage(notice.MobileE164, body, validity))];
     }

@@ -15,6 +15,7 @@ namespace ClinicBlazor.Features.Notifications;
 public sealed class SmsNotices(
     IDbContextFactory<ClinicDbContext> dbFactory,
     DeliveryPipeline pipeline,
+    IDatabaseEngine engine,
     ISmsSender sender,
     SmsCreditLedger credits,
     IOptions<NotificationsOptions> options,
@@ -30,7 +31,7 @@ public sealed class SmsNotices(
 
     /// <summary>
     /// Test seam, null in production: awaited by each SMS send just before the claim transaction that
-    /// charges its credit. That transaction takes the write lock, so this is the last point at which
+    /// charges its credit (one conditional UPDATE of the balance), so this is the last point at which
     /// concurrent sends can be held back and released together to race for the same credit.
     /// </summary>
     internal Func<CancellationToken, Task>? BeforeClaim { get; set; }
@@ -52,10 +53,10 @@ public sealed class SmsNotices(
 
         var parallel = options.Value.MaxParallelSends;
         var reconciled = await pipeline.RunAsync(
-            new SmsReconcileStep(sender, logger), due.Where(d => d.MayHaveGone).Select(d => new[] { d.Id }), nowUtc, cancellationToken, parallel);
+            new SmsReconcileStep(engine, sender, logger), due.Where(d => d.MayHaveGone).Select(d => new[] { d.Id }), nowUtc, cancellationToken, parallel);
         var settled = reconciled.Where(r => r.Settled).ToDictionary(r => r.DeliveryId);
 
-        var step = new SmsNoticeStep(sender, credits, clinic, pipeline.Lease, options.Value.Retry, BeforeClaim, logger);
+        var step = new SmsNoticeStep(engine, sender, credits, clinic, options.Value.Retry, BeforeClaim, logger);
         var sent = await pipeline.RunAsync(step, due.Where(d => !settled.ContainsKey(d.Id)).Select(d => new[] { d.Id }), nowUtc, cancellationToken, parallel);
         return [.. settled.Values.Select(r => r.Outcome).OfType<NoticeOutcome>(), .. sent];
     }

@@ -11,7 +11,7 @@ namespace ClinicBlazor.Features.Notifications;
 /// caller re-sends it, without charging again; the log unreadable → it stays Unknown for the next run.
 /// The same claim → look → record road as a send, with the log read in place of the send.
 /// </summary>
-internal sealed class SmsReconcileStep(ISmsSender sender, ILogger logger)
+internal sealed class SmsReconcileStep(IDatabaseEngine engine, ISmsSender sender, ILogger logger)
     : IDeliveryStep<int, SmsReconcileStep.Lookup, SmsReconcileStep.Looked, SmsReconcileStep.Reconciled>
 {
     public sealed record Lookup(int DeliveryId, int AttemptId, string Body, DateTime StartedAtUtc, string ToE164);
@@ -21,9 +21,16 @@ internal sealed class SmsReconcileStep(ISmsSender sender, ILogger logger)
     /// <summary>Settled: nothing more to do in this run (<see cref="Outcome"/> says how it went, null when another run had moved it on); otherwise it goes on to be sent.</summary>
     public sealed record Reconciled(int DeliveryId, bool Settled, NoticeOutcome? Outcome);
 
-    /// <summary>A Sending delivery whose lease ran out becomes Unknown; an Unknown one with a sent body is looked up.</summary>
-    public async Task<IReadOnlyList<Lookup>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, CancellationToken cancellationToken)
+    public bool LocksWhatItClaims => true;
+
+    /// <summary>A Sending delivery whose lease ran out becomes Unknown; an Unknown one with a sent body is looked up (unless another node has it locked).</summary>
+    public async Task<IReadOnlyList<Lookup>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
+        if ((await engine.LockFreeDeliveriesAsync(db, due, cancellationToken)).Count == 0)
+        {
+            return [];
+        }
+
         var delivery = await db.Set<NoticeDelivery>().Include(d => d.Notice).Include(d => d.Attempts)
             .SingleAsync(d => d.Id == due.Single(), cancellationToken);
         if (delivery.State == DeliveryState.Sending && delivery.IsDue(nowUtc))
@@ -60,6 +67,12 @@ internal sealed class SmsReconcileStep(ISmsSender sender, ILogger logger)
         if (sent.Match is not { } match)
         {
             return new Reconciled(claim.DeliveryId, false, NoticeOutcome.NotSent);
+        }
+
+        // Two nodes may have looked it up at once: the one that locks it records it, the other finds it settled.
+        if ((await engine.LockFreeDeliveriesAsync(db, [claim.DeliveryId], cancellationToken)).Count == 0)
+        {
+            return new Reconciled(claim.DeliveryId, true, null);
         }
 
         var delivery = await db.Set<NoticeDelivery>().Include(d => d.Notice).ThenInclude(n => n!.Deliveries).Include(d => d.Attempts)
