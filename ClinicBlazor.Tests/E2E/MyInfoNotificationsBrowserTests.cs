@@ -13,7 +13,11 @@ public sealed class MyInfoNotificationsBrowserTests(MaildevServer maildev, Brows
 {
     private readonly ClinicAppFactory app = NoticeTestKit.NewApp(maildev, batchWindowSeconds: 0, fakeClock: false);
 
-    public Task InitializeAsync() => maildev.ClearAsync();
+    public async Task InitializeAsync()
+    {
+        await maildev.ClearAsync();
+        await app.TellPatientsAsync(byEmail: false); // the practitioner's notices only: no patient email beside them
+    }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 

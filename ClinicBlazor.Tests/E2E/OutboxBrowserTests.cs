@@ -26,6 +26,7 @@ public sealed class OutboxBrowserTests(BrowserFixture browser) : IClassFixture<B
     {
         var priya = DemoSignIns.Practitioner.Email;
         await app.SetNoticesAsync(priya, NotificationMethod.Email);
+        await app.TellPatientsAsync(byEmail: false); // the practitioner's notices only: no patient email beside them
         var appointmentId = await app.NextBookedAppointmentIdAsync(priya);
         await app.CancelAsAsync(DemoSignIns.Receptionist.Email, appointmentId, CancellationReason.Sick);
         var notice = await app.WaitForNoticeAsync(appointmentId, n => n.Deliveries.Any(d => d.State == DeliveryState.Sent));
@@ -87,6 +88,7 @@ public sealed class OutboxBrowserTests(BrowserFixture browser) : IClassFixture<B
         var priya = DemoSignIns.Practitioner.Email;
         var tom = DemoSignIns.SecondPractitioner.Email;
         await app.SetNoticesAsync(priya, NotificationMethod.Email);
+        await app.TellPatientsAsync(byEmail: false); // the practitioner's notices only: no patient email beside them
         await app.SetNoticesAsync(tom, NotificationMethod.Off);
         var priyas = await app.NextBookedAppointmentIdAsync(priya);
         var toms = await app.NextBookedAppointmentIdAsync(tom);

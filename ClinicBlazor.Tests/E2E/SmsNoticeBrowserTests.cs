@@ -45,6 +45,7 @@ public sealed class SmsNoticeBrowserTests(MaildevServer maildev, BrowserFixture 
 
         var priya = DemoSignIns.Practitioner;
         await app.SetNoticesAsync(priya.Email, NotificationMethod.SmsAndEmail, mobile: "+61412345678");
+        await app.TellPatientsAsync(byEmail: false); // the practitioner's notices only: no patient email beside them
         int appointmentId;
         await using (var db = await app.CreateDbContextAsync())
         {

@@ -25,10 +25,10 @@ public sealed class CancellationPreviewTests
         { "sms, paused", Outlook(Notifies, NotificationMethod.Sms, paused: true), "Priya will be emailed: their mobile number is paused." },
         { "both, no credits", Outlook(Notifies, NotificationMethod.SmsAndEmail, credits: false), "Priya will be emailed: no SMS credits left." },
         { "sms, no credits, no email", Outlook(Notifies, NotificationMethod.Sms, credits: false, email: false), "Priya won't be told: no SMS credits left." },
-        { "own appointment", Outlook(new(CancellationPolicy.CancelledByYou), NotificationMethod.Email), "Priya won't be told: you are cancelling your own appointment." },
-        { "outside window", Outlook(new(CancellationPolicy.OutsideWindow(3)), NotificationMethod.Email, days: 3), "Priya won't be told: outside their 3-day window." },
-        { "off", Outlook(new(CancellationPolicy.NotificationsOff), NotificationMethod.Off), "Priya won't be told: they have cancellation notifications off." },
-        { "started", Outlook(new(CancellationPolicy.AlreadyStarted), NotificationMethod.Sms), "Priya won't be told: the appointment has already started." },
+        { "own appointment", Outlook(new(NoticePolicy.CancelledByYou), NotificationMethod.Email), "Priya won't be told: you are cancelling your own appointment." },
+        { "outside window", Outlook(new(NoticePolicy.OutsideWindow(3)), NotificationMethod.Email, days: 3), "Priya won't be told: outside their 3-day window." },
+        { "off", Outlook(new(NoticePolicy.NotificationsOff), NotificationMethod.Off), "Priya won't be told: they have cancellation notifications off." },
+        { "started", Outlook(new(NoticePolicy.AlreadyStarted), NotificationMethod.Sms), "Priya won't be told: the appointment has already started." },
     };
 
     [Theory]

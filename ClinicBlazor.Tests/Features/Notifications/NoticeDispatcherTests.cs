@@ -31,6 +31,7 @@ public class NoticeDispatcherTests : IClassFixture<MaildevServer>, IAsyncLifetim
         await maildev.ClearAsync();
         _ = app.ServerAddress;
         await app.SetNoticesAsync(Priya, NotificationMethod.Email);
+        await app.TellPatientsAsync(byEmail: false); // the practitioner's notices only: no patient email beside them
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();

@@ -72,12 +72,14 @@ internal static class NoticeTestKit
         return await db.Set<Practitioner>().Include(p => p.User).SingleAsync(p => p.User!.Email == email);
     }
 
-    public static async Task SetNoticesAsync(this ClinicAppFactory app, string practitionerEmail, NotificationMethod method, int? withinDays = null, string? mobile = null)
+    public static async Task SetNoticesAsync(this ClinicAppFactory app, string practitionerEmail, NotificationMethod method, int? withinDays = null, string? mobile = null, bool moves = false, bool newBookings = false)
     {
         await using var db = await app.CreateDbContextAsync();
         var practitioner = await db.Set<Practitioner>().Include(p => p.User).SingleAsync(p => p.User!.Email == practitionerEmail);
         practitioner.NotificationMethod = method;
         practitioner.NotifyWithinDays = withinDays;
+        practitioner.NotifyOfMoves = moves;
+        practitioner.NotifyOfNewBookings = newBookings;
         practitioner.MobileE164 = mobile ?? practitioner.MobileE164;
         await db.SaveChangesAsync();
     }
@@ -110,6 +112,42 @@ internal static class NoticeTestKit
         var result = await scope.ServiceProvider.GetRequiredService<AppointmentService>().CancelAsync(new CancelAppointment(appointmentId, reason));
         Assert.True(result.Succeeded, result.Error);
         return result;
+    }
+
+    /// <summary>Moves the appointment as a member of staff, to another start and (optionally) another practitioner.</summary>
+    public static async Task<Appointment> MoveAsAsync(this ClinicAppFactory app, string staffEmail, int appointmentId, DateTime startUtc, string? toPractitionerEmail = null)
+    {
+        Appointment current;
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            current = await db.Set<Appointment>().AsNoTracking().SingleAsync(a => a.Id == appointmentId);
+        }
+
+        var practitionerId = toPractitionerEmail is null ? current.PractitionerId : (await app.PractitionerAsync(toPractitionerEmail)).Id;
+        await using var scope = await app.ScopeForAsync(staffEmail);
+        var result = await scope.ServiceProvider.GetRequiredService<AppointmentService>()
+            .MoveAsync(new MoveAppointment(appointmentId, practitionerId, startUtc, current.Version));
+        Assert.True(result.Succeeded, result.Error);
+        return result.Value!;
+    }
+
+    /// <summary>The clinic's "Tell patients when the clinic cancels or moves their appointment" (email on, SMS off unless a test says so).</summary>
+    public static async Task TellPatientsAsync(this ClinicAppFactory app, bool byEmail, bool bySms = false)
+    {
+        _ = app.ServerAddress;
+        await using var db = await app.CreateDbContextAsync();
+        var clinic = await db.Set<ClinicBlazor.Features.Settings.Clinic>().SingleAsync();
+        clinic.TellPatientsByEmail = byEmail;
+        clinic.TellPatientsBySms = bySms;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Every notice of the appointment, oldest first, with its deliveries.</summary>
+    public static async Task<List<CancellationNotice>> NoticesForAsync(this ClinicAppFactory app, int appointmentId)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<CancellationNotice>().AsNoTracking().Include(n => n.Deliveries)
+            .Where(n => n.AppointmentId == appointmentId).OrderBy(n => n.Id).ToListAsync();
     }
 
     public static async Task ReinstateAsAsync(this ClinicAppFactory app, string staffEmail, int appointmentId)

@@ -343,6 +343,11 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -357,6 +362,10 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OtherPractitionerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PatientFirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -369,6 +378,9 @@ namespace ClinicBlazor.Data.Migrations
 
                     b.Property<int>("PractitionerId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PreviousStartUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ReasonCode")
                         .HasMaxLength(20)
@@ -538,6 +550,9 @@ namespace ClinicBlazor.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("FallbackForMessageId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("HtmlBody")
                         .HasColumnType("TEXT");
 
@@ -588,6 +603,8 @@ namespace ClinicBlazor.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("FallbackForMessageId");
 
                     b.HasIndex("State");
 
@@ -689,6 +706,12 @@ namespace ClinicBlazor.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("TellPatientsByEmail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TellPatientsBySms")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TimeFormat")
                         .HasColumnType("INTEGER");
@@ -817,6 +840,12 @@ namespace ClinicBlazor.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("NotifyOfMoves")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NotifyOfNewBookings")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("NotifyWithinDays")
                         .HasColumnType("INTEGER");

@@ -8,26 +8,19 @@ using Microsoft.EntityFrameworkCore;
 namespace ClinicBlazor.Features.Appointments;
 
 /// <summary>
-/// A booking: staff name an existing patient; a booking made online leaves <paramref name="PatientId"/>
-/// 0, as its booker finds or adds the patient from the details the patient typed.
-/// </summary>
-public sealed record BookAppointment(int PatientId, int PractitionerId, int AppointmentTypeId, DateTime StartUtc);
-
-public sealed record MoveAppointment(int AppointmentId, int PractitionerId, DateTime StartUtc, Guid ExpectedVersion);
-
-public sealed record CancelAppointment(int AppointmentId, CancellationReason? Reason = null, string? Note = null, Guid? ExpectedVersion = null);
-
-/// <summary>
 /// Books, moves, cancels and reinstates appointments: the only code that changes an appointment and
 /// the only one that publishes calendar updates. Every source of booking (calendar, Patients page,
 /// online booking) comes through <see cref="BookAsync(BookAppointment, Booker, CancellationToken)"/>,
-/// and every source of cancellation through <see cref="CancelAsync(CancelAppointment, Canceller, CancellationToken)"/>.
+/// and every source of cancellation through <see cref="CancelAsync(CancelAppointment, Canceller, CancellationToken)"/>
+/// (in AppointmentService.Cancelling.cs, with reinstating). Who hears of a change is decided in the
+/// change's own transaction: the practitioners by <see cref="ScheduleNotices"/>, the patient by <see cref="PatientNotices"/>.
 /// </summary>
-public sealed class AppointmentService(
+public sealed partial class AppointmentService(
     IDbContextFactory<ClinicDbContext> dbFactory,
     ClinicAuthorization authorization,
     CalendarNotifier calendarNotifier,
-    CancellationNotices notices,
+    ScheduleNotices notices,
+    PatientNotices patients,
     NoticeSignal noticeSignal,
     TimeProvider clock)
 {
@@ -81,6 +74,7 @@ public sealed class AppointmentService(
         // BEGIN IMMEDIATE: the booker's check, the overlap check and the insert see the same
         // database, so no slot is booked twice and two patients never both get the last online one.
         bool queued;
+        DateTime? notice;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             if (await booker.RefuseAsync(db, command, cancellationToken) is { } refused)
@@ -102,22 +96,25 @@ public sealed class AppointmentService(
             db.Add(appointment);
             await db.SaveChangesAsync(cancellationToken);
             queued = await booker.BookedAsync(db, appointment, cancellationToken);
+            notice = ScheduleNotices.FirstDue(await notices.RecordBookingAsync(db, appointment, booker, now, cancellationToken));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
-        if (queued)
-        {
-            await noticeSignal.DeliveriesDueAsync(now);
-        }
+        await SignalAsync(queued ? now : null, notice);
 
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Booked, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
         return Result<Appointment>.Ok(appointment);
     }
 
+    /// <summary>
+    /// Moves an appointment to another time or practitioner. A move is not a cancellation: it tells
+    /// the practitioners who chose to hear of moves and new bookings, and the patient under the
+    /// clinic's setting.
+    /// </summary>
     public async Task<Result<Appointment>> MoveAsync(MoveAppointment command, CancellationToken cancellationToken = default)
     {
-        await authorization.RequireAsync(Permission.UseCalendar);
+        var actor = await authorization.RequireAsync(Permission.UseCalendar);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var appointment = await db.Set<Appointment>().Include(a => a.AppointmentType)
@@ -146,142 +143,25 @@ public sealed class AppointmentService(
             return Result.Fail(SlotTaken, nameof(command.StartUtc));
         }
 
-        // A move is not a cancellation: no notice is written here.
         appointment.PractitionerId = command.PractitionerId;
         appointment.StartUtc = command.StartUtc;
         appointment.EndUtc = end;
+        (DateTime? Notice, DateTime? Queued) due = default;
+        if (previousStart != appointment.StartUtc || previousPractitioner != appointment.PractitionerId)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            due.Notice = ScheduleNotices.FirstDue(await notices.RecordMoveAsync(db, appointment, previousPractitioner, previousStart, actor, now, cancellationToken));
+            due.Queued = await patients.TellOfMoveAsync(db, appointment, previousPractitioner, previousStart, now, cancellationToken) ? now : null;
+        }
+
         if (!await TrySaveAsync(db, cancellationToken))
         {
             return Result.Fail(ChangedBySomeoneElse);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        await SignalAsync(due.Queued, due.Notice);
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Moved, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc, previousStart, previousPractitioner));
-        return Result<Appointment>.Ok(appointment);
-    }
-
-    /// <summary>Cancels for a signed-in member of staff.</summary>
-    public async Task<Result<Appointment>> CancelAsync(CancelAppointment command, CancellationToken cancellationToken = default)
-    {
-        var actor = await authorization.RequireAsync(Permission.UseCalendar);
-        return await CancelAsync(command, new StaffCanceller(actor), cancellationToken);
-    }
-
-    /// <summary>
-    /// The one way an appointment becomes cancelled. The caller has established who the canceller
-    /// is: staff through <see cref="ClinicAuthorization"/>, a patient through their booking's token.
-    /// </summary>
-    public async Task<Result<Appointment>> CancelAsync(CancelAppointment command, Canceller canceller, CancellationToken cancellationToken = default)
-    {
-        if (canceller is StaffCanceller staff && !ClinicAuthorization.Allows(staff.Actor, Permission.UseCalendar))
-        {
-            throw new ClinicAuthorizationException($"{staff.Actor.DisplayName} is not allowed to cancel appointments.");
-        }
-
-        var note = string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim();
-        if (note is { Length: > 1000 })
-        {
-            return Result.Fail("Keep the note under 1,000 characters.", nameof(command.Note));
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var appointment = await db.Set<Appointment>().SingleOrDefaultAsync(a => a.Id == command.AppointmentId, cancellationToken);
-        if (appointment is null)
-        {
-            return Result.Fail("That appointment no longer exists.");
-        }
-
-        if (canceller is PatientCanceller patient && patient.PatientId != appointment.PatientId)
-        {
-            throw new ClinicAuthorizationException("A patient can only cancel their own appointment.");
-        }
-
-        if (appointment.IsCancelled)
-        {
-            return Result.Fail("This appointment is already cancelled.");
-        }
-
-        if (command.ExpectedVersion is { } expected && expected != appointment.Version)
-        {
-            return Result.Fail(ChangedBySomeoneElse);
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        appointment.Status = AppointmentStatus.Cancelled;
-        appointment.CancelledAtUtc = now;
-        appointment.CancelledByUserId = canceller.UserId;
-        appointment.CancelledByName = canceller.Description;
-        appointment.CancellationSource = canceller.Source;
-        appointment.CancellationReason = command.Reason;
-        appointment.CancellationNote = note;
-
-        // Who is told is decided here, once, in the cancellation's own transaction.
-        var notice = await notices.RecordAsync(db, appointment, canceller, now, cancellationToken);
-        var confirmed = await notices.ConfirmToPatientAsync(db, appointment, canceller, now, cancellationToken);
-
-        if (!await TrySaveAsync(db, cancellationToken))
-        {
-            return Result.Fail(ChangedBySomeoneElse);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        var due = confirmed ? now : notice.Deliveries.Where(d => d.State == DeliveryState.Pending).Select(d => (DateTime?)d.DueAtUtc).Min();
-        if (due is { } dueUtc)
-        {
-            await noticeSignal.DeliveriesDueAsync(dueUtc);
-        }
-
-        calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Cancelled, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
-        return Result<Appointment>.Ok(appointment);
-    }
-
-    /// <summary>Undo a cancellation (or Reinstate later), if the slot is still free.</summary>
-    public async Task<Result<Appointment>> ReinstateAsync(int appointmentId, CancellationToken cancellationToken = default)
-    {
-        await authorization.RequireAsync(Permission.UseCalendar);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var appointment = await db.Set<Appointment>().SingleOrDefaultAsync(a => a.Id == appointmentId, cancellationToken);
-        if (appointment is null)
-        {
-            return Result.Fail("That appointment no longer exists.");
-        }
-
-        if (!appointment.IsCancelled)
-        {
-            return Result.Fail("This appointment is not cancelled.");
-        }
-
-        if (await OverlapsAsync(db, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc, appointment.Id, cancellationToken))
-        {
-            return Result.Fail("The slot has been taken since: this appointment cannot be reinstated. Book a new time instead.");
-        }
-
-        appointment.Status = AppointmentStatus.Booked;
-        appointment.CancelledAtUtc = null;
-        appointment.CancelledByUserId = null;
-        appointment.CancelledByName = null;
-        appointment.CancellationSource = null;
-        appointment.CancellationReason = null;
-        appointment.CancellationNote = null;
-
-        // Unsent notices are dropped; one already sent gets a "Reinstated" follow-up.
-        var now = clock.GetUtcNow().UtcDateTime;
-        var followUp = await notices.ReinstatedAsync(db, appointment.Id, now, cancellationToken);
-
-        if (!await TrySaveAsync(db, cancellationToken))
-        {
-            return Result.Fail(ChangedBySomeoneElse);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (followUp)
-        {
-            await noticeSignal.DeliveriesDueAsync(now);
-        }
-
-        calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Reinstated, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc));
         return Result<Appointment>.Ok(appointment);
     }
 
@@ -293,6 +173,15 @@ public sealed class AppointmentService(
                  && a.StartUtc < endUtc
                  && a.EndUtc > startUtc,
             cancellationToken);
+
+    /// <summary>After the commit: the dispatcher is woken for the earliest of what now waits to be sent.</summary>
+    private async Task SignalAsync(DateTime? dueUtc, DateTime? otherDueUtc)
+    {
+        if (new[] { dueUtc, otherDueUtc }.Min() is { } due)
+        {
+            await noticeSignal.DeliveriesDueAsync(due);
+        }
+    }
 
     private static async Task<bool> TrySaveAsync(ClinicDbContext db, CancellationToken cancellationToken)
     {
@@ -308,12 +197,3 @@ public sealed class AppointmentService(
     }
 }
 
-public static class AppointmentsExtensions
-{
-    public static WebApplicationBuilder AddAppointments(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<CalendarNotifier>();
-        builder.Services.AddScoped<AppointmentService>();
-        return builder;
-    }
-}

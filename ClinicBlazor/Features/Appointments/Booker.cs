@@ -19,6 +19,12 @@ public abstract class Booker
 
     public virtual bool Online => false;
 
+    /// <summary>Who books, as a practitioner's new-booking notice names them.</summary>
+    public abstract CancellerKind Kind { get; }
+
+    /// <summary>A member of staff's display name; empty for a patient online.</summary>
+    public abstract string Name { get; }
+
     /// <summary>The hash of the patient's private link, for a booking made online.</summary>
     public virtual byte[]? ManageTokenHash => null;
 
@@ -40,6 +46,10 @@ public sealed class StaffBooker(Actor actor) : Booker
     public Actor Actor => actor;
 
     public override string? UserId => actor.UserId;
+
+    public override CancellerKind Kind => StaffCanceller.KindOf(actor);
+
+    public override string Name => actor.DisplayName;
 
     protected internal override async Task<Patient?> PatientAsync(ClinicDbContext db, BookAppointment command, CancellationToken cancellationToken) =>
         await db.Set<Patient>().FindAsync([command.PatientId], cancellationToken);

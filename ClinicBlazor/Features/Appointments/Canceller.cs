@@ -2,7 +2,7 @@ using ClinicBlazor.Features.Identity;
 
 namespace ClinicBlazor.Features.Appointments;
 
-/// <summary>Who cancelled, as a notice stores it; the words in pages, emails and SMS are made from it.</summary>
+/// <summary>Who cancelled (or moved, or booked), as a notice stores it; the words in pages, emails and SMS are made from it.</summary>
 public enum CancellerKind
 {
     /// <summary>A member of staff (a practitioner other than the appointment's, an admin).</summary>
@@ -51,7 +51,11 @@ public sealed record StaffCanceller(Actor Actor) : Canceller
 
     public override string? UserId => Actor.UserId;
 
-    public override CancellerKind Kind => Actor is { IsReceptionist: true, IsPractitioner: false, IsAdmin: false } ? CancellerKind.Reception : CancellerKind.Staff;
+    public override CancellerKind Kind => KindOf(Actor);
+
+    /// <summary>Reception for a receptionist and nothing more; otherwise staff (Self is decided against the appointment's practitioner).</summary>
+    public static CancellerKind KindOf(Actor actor) =>
+        actor is { IsReceptionist: true, IsPractitioner: false, IsAdmin: false } ? CancellerKind.Reception : CancellerKind.Staff;
 
     public override string Name => Actor.DisplayName;
 }

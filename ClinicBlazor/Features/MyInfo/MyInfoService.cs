@@ -19,16 +19,20 @@ public sealed record MyInfoDetails(
     string MobileE164,
     NotificationMethod NotificationMethod,
     int? NotifyWithinDays,
-    string? SmsPausedReason = null);
+    string? SmsPausedReason = null,
+    bool NotifyOfMoves = false,
+    bool NotifyOfNewBookings = false);
 
-/// <summary>What My Info's Save changes sends: the raw mobile as typed, the rest as chosen.</summary>
+/// <summary>What My Info's Save changes sends: the raw mobile as typed, the rest as chosen (moves and new bookings off unless ticked).</summary>
 public sealed record SaveMyInfo(
     string UserId,
     string DisplayName,
     string NotificationEmail,
     string? Mobile,
     NotificationMethod NotificationMethod,
-    int? NotifyWithinDays);
+    int? NotifyWithinDays,
+    bool NotifyOfMoves = false,
+    bool NotifyOfNewBookings = false);
 
 /// <summary>Saved, or refused with one message per field (keyed by <see cref="SaveMyInfo"/>'s property names).</summary>
 public sealed record MyInfoSaveResult(IReadOnlyDictionary<string, string> Errors)
@@ -98,7 +102,7 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             errors[nameof(SaveMyInfo.NotifyWithinDays)] = "Choose Anytime or between 1 and 30 days.";
         }
 
-        if (practitioner is null && method != NotificationMethod.Off)
+        if (practitioner is null && (method != NotificationMethod.Off || command.NotifyOfMoves || command.NotifyOfNewBookings))
         {
             errors[nameof(SaveMyInfo.NotificationMethod)] = "Only practitioners receive cancellation notifications.";
         }
@@ -126,6 +130,10 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             Track("Mobile", practitioner.MobileE164, mobile);
             Track("Cancellation notifications", practitioner.NotificationMethod, method, m => m.Label());
             Track("How far in advance", practitioner.NotifyWithinDays, command.NotifyWithinDays, DescribeWindow);
+            Track(MovesLabel, practitioner.NotifyOfMoves, command.NotifyOfMoves, OnOff);
+            Track(NewBookingsLabel, practitioner.NotifyOfNewBookings, command.NotifyOfNewBookings, OnOff);
+            practitioner.NotifyOfMoves = command.NotifyOfMoves;
+            practitioner.NotifyOfNewBookings = command.NotifyOfNewBookings;
             practitioner.DisplayName = name;
             practitioner.NotificationEmail = email;
             practitioner.MobileE164 = mobile;
@@ -179,6 +187,11 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
     /// <summary>How a stored E.164 number is shown: national format at home, international otherwise.</summary>
     public static string FormatMobile(string e164, string clinicRegion) => PhoneNumberRules.Display(e164, clinicRegion);
 
+    public const string MovesLabel = "Also tell me when an appointment is moved";
+    public const string NewBookingsLabel = "Also tell me about new bookings";
+
+    private static string OnOff(bool on) => on ? "on" : "off";
+
     public static string DescribeWindow(int? days) => days switch
     {
         null => "Anytime",
@@ -212,7 +225,9 @@ public sealed class MyInfoService(IDbContextFactory<ClinicDbContext> dbFactory, 
             practitioner?.MobileE164 ?? "",
             practitioner?.NotificationMethod ?? NotificationMethod.Off,
             practitioner?.NotifyWithinDays,
-            practitioner?.SmsPausedReason);
+            practitioner?.SmsPausedReason,
+            practitioner?.NotifyOfMoves ?? false,
+            practitioner?.NotifyOfNewBookings ?? false);
     }
 
     /// <summary>The practitioner profile id for editing, after the same check (for services keyed by practitioner).</summary>

@@ -20,7 +20,8 @@ public static class NotificationsExtensions
             ? provider.GetRequiredService<SmtpEmailSender>()
             : provider.GetRequiredService<PickupDirectoryEmailSender>());
 
-        services.AddSingleton<CancellationNotices>();
+        services.AddSingleton<ScheduleNotices>();
+        services.AddSingleton<PatientNotices>();
         services.AddSingleton<NoticeLinks>();
         services.AddSingleton<NoticeSignal>();
         services.AddSingleton<DeliveryPipeline>();

@@ -28,6 +28,10 @@ internal sealed class OnlineBooker(
 
     public override bool Online => true;
 
+    public override CancellerKind Kind => CancellerKind.PatientOnline;
+
+    public override string Name => "";
+
     public override byte[]? ManageTokenHash => link.Hash;
 
     /// <summary>What the patient is shown once booked; set when the booking is written.</summary>

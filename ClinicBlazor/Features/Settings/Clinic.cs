@@ -30,6 +30,12 @@ public sealed class Clinic
     public int OnlineBookingHorizonDays { get; set; } = 30;
     public int OnlineCancellationCutoffHours { get; set; } = 24;
 
+    /// <summary>"Tell patients when the clinic cancels or moves their appointment": by email (on by default).</summary>
+    public bool TellPatientsByEmail { get; set; } = true;
+
+    /// <summary>The same by SMS (off by default): one credit each; one that cannot go falls back to email.</summary>
+    public bool TellPatientsBySms { get; set; }
+
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZone);

@@ -18,7 +18,9 @@ public sealed record ClinicDetails(
     string TimeZoneId,
     IReadOnlyList<BusinessDay> Hours,
     string Address = "",
-    TimeFormat TimeFormat = TimeFormat.TwentyFourHour);
+    TimeFormat TimeFormat = TimeFormat.TwentyFourHour,
+    bool TellPatientsByEmail = true,
+    bool TellPatientsBySms = false);
 
 public sealed record OnlineBookingSettings(
     bool Enabled,
@@ -74,6 +76,8 @@ public sealed class ClinicSettingsService(
         clinic.CountryCode = details.CountryCode;
         clinic.Address = details.Address.Trim();
         clinic.TimeFormat = details.TimeFormat;
+        clinic.TellPatientsByEmail = details.TellPatientsByEmail;
+        clinic.TellPatientsBySms = details.TellPatientsBySms;
 
         // Appointments are stored as instants: a new zone changes only how they are shown.
         clinic.TimeZoneId = details.TimeZoneId;
@@ -104,6 +108,8 @@ public sealed class ClinicSettingsService(
             ("Phone", before.Phone, clinic.Phone),
             ("Address", before.Address, clinic.Address),
             ("Time format", ClinicTimeFormat.Describe(before.TimeFormat), ClinicTimeFormat.Describe(clinic.TimeFormat)),
+            ("Tell patients of the clinic's changes by email", OnOff(before.TellPatientsByEmail), OnOff(clinic.TellPatientsByEmail)),
+            ("Tell patients of the clinic's changes by SMS", OnOff(before.TellPatientsBySms), OnOff(clinic.TellPatientsBySms)),
             ("Country", before.CountryCode, clinic.CountryCode),
             ("Time zone", before.TimeZoneId, clinic.TimeZoneId),
             ("Business hours", DescribeHours(before.Hours), DescribeHours(ToDetails(clinic).Hours)));
@@ -272,7 +278,11 @@ public sealed class ClinicSettingsService(
                 ? new BusinessDay(day, true, hours.Opens, hours.Closes)
                 : new BusinessDay(day, false, new TimeOnly(9, 0), new TimeOnly(17, 0))).ToList(),
         clinic.Address,
-        clinic.TimeFormat);
+        clinic.TimeFormat,
+        clinic.TellPatientsByEmail,
+        clinic.TellPatientsBySms);
+
+    private static string OnOff(bool on) => on ? "on" : "off";
 
     private static string DescribeHours(IEnumerable<BusinessDay> hours) =>
         string.Join(", ", hours.Where(h => h.Open).Select(h => $"{h.Day.ToString()[..3]} {h.Opens:HH\\:mm}–{h.Closes:HH\\:mm}"));

@@ -36,6 +36,12 @@ public sealed class Practitioner
     /// <summary>How far in advance: null means Anytime, otherwise N days (1–30).</summary>
     public int? NotifyWithinDays { get; set; }
 
+    /// <summary>"Also tell me when an appointment is moved": move notices under the same method and window (off by default).</summary>
+    public bool NotifyOfMoves { get; set; }
+
+    /// <summary>"Also tell me about new bookings": new-booking notices under the same method and window (off by default).</summary>
+    public bool NotifyOfNewBookings { get; set; }
+
     public bool IsActive { get; set; } = true;
 
     /// <summary>Whether patients may choose this practitioner on the online-booking pages.</summary>

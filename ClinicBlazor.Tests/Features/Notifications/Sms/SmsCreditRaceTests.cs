@@ -44,6 +44,7 @@ public class SmsCreditRaceTests : IAsyncLifetime
         _ = app.ServerAddress;
         await app.SetNoticesAsync(Priya, NotificationMethod.Sms, mobile: "+61412345678");
         await app.SetNoticesAsync(Tom, NotificationMethod.Sms, mobile: "+61412345679");
+        await app.TellPatientsAsync(byEmail: false); // the practitioner's notices only: no patient email beside them
         await app.SetSmsBalanceAsync(0);
         app.Services.GetRequiredService<SmsNotices>().BeforeClaim = token => startingLine.ArriveAsync(token);
     }

@@ -358,6 +358,11 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("Method")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -372,6 +377,10 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("OtherPractitionerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("PatientFirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -384,6 +393,9 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
 
                     b.Property<int>("PractitionerId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("PreviousStartUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ReasonCode")
                         .HasMaxLength(20)
@@ -559,6 +571,9 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<int?>("FallbackForMessageId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("HtmlBody")
                         .HasColumnType("text");
 
@@ -609,6 +624,8 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAtUtc");
+
+                    b.HasIndex("FallbackForMessageId");
 
                     b.HasIndex("State");
 
@@ -714,6 +731,12 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("TellPatientsByEmail")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("TellPatientsBySms")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("TimeFormat")
                         .HasColumnType("integer");
@@ -846,6 +869,12 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("NotifyOfMoves")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("NotifyOfNewBookings")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("NotifyWithinDays")
                         .HasColumnType("integer");

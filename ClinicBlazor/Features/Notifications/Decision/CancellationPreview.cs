@@ -20,7 +20,7 @@ public sealed record NoticeOutlook(
 /// <summary>
 /// Says, before a member of staff confirms a cancellation, what will happen to the practitioner's
 /// notice ("Priya will be emailed", "Priya won't be told: outside their 3-day window"). It asks
-/// <see cref="CancellationPolicy"/> the question <see cref="CancellationNotices"/> will ask, and
+/// <see cref="NoticePolicy"/> the question <see cref="ScheduleNotices"/> will ask, and
 /// reads the channel the way the dispatcher does: an SMS needs a credit and an unpaused number,
 /// and falls back to email when there is an address.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class CancellationPreview(IDbContextFactory<ClinicDbContext> dbFac
         var balance = await db.Set<SmsCreditAccount>().AsNoTracking()
             .Where(a => a.Id == SmsCreditAccount.SingletonId).Select(a => a.Balance).SingleOrDefaultAsync(cancellationToken);
         var settings = new NoticeSettings(practitioner.NotificationMethod, practitioner.NotifyWithinDays);
-        var decision = CancellationPolicy.Decide(settings, actor.UserId == practitioner.UserId, appointment.StartUtc, clock.GetUtcNow().UtcDateTime);
+        var decision = NoticePolicy.Decide(settings, actor.UserId == practitioner.UserId, appointment.StartUtc, clock.GetUtcNow().UtcDateTime);
         var firstName = practitioner.DisplayName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? practitioner.DisplayName;
         return Describe(new NoticeOutlook(
             firstName,
@@ -90,9 +90,9 @@ public sealed class CancellationPreview(IDbContextFactory<ClinicDbContext> dbFac
 
     private static string WhyNot(NoticeOutlook outlook) => outlook.Decision.SuppressionReason switch
     {
-        CancellationPolicy.NotificationsOff => "they have cancellation notifications off",
-        CancellationPolicy.CancelledByYou => "you are cancelling your own appointment",
-        CancellationPolicy.AlreadyStarted => "the appointment has already started",
+        NoticePolicy.NotificationsOff => "they have cancellation notifications off",
+        NoticePolicy.CancelledByYou => "you are cancelling your own appointment",
+        NoticePolicy.AlreadyStarted => "the appointment has already started",
         _ when outlook.NotifyWithinDays is { } days => $"outside their {days}-day window",
         var reason => reason!,
     };

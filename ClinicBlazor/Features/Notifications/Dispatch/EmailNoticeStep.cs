@@ -80,7 +80,7 @@ internal sealed class EmailNoticeStep(
 
         // The Outbox rows, then every claimed delivery Sending with an attempt in its email, by the
         // engine's commands: EF's change tracking of 50 new rows with their bodies cost more than the rest.
-        var outboxIds = await commands.InsertOutboxRowsAsync([.. taken.Select(t => OutboxQueue.NewRow(t.Message, OutboxQueue.KindOf(t.Batch.Kind), t.Batch.PractitionerId, OutboxMessageState.Sending, nowUtc))], cancellationToken);
+        var outboxIds = await commands.InsertOutboxRowsAsync([.. taken.Select(t => OutboxQueue.NewRow(t.Message, OutboxQueue.KindOf(t.Batch.Kind, t.Deliveries.Select(d => d.Notice!.Kind)), t.Batch.PractitionerId, OutboxMessageState.Sending, nowUtc))], cancellationToken);
         var rows = await commands.ClaimAsync([.. taken.SelectMany((t, i) => t.Deliveries.Select(d => (d.Id, outboxIds[i])))], nowUtc, leaseUntilUtc, cancellationToken);
         Debug.Assert(rows == 2 * taken.Sum(t => t.Deliveries.Count), "each claimed delivery updated once and given one attempt");
         return [.. taken.Select((t, i) => new Claimed(t.Batch with { DeliveryIds = [.. t.Deliveries.Select(d => d.Id)] }, outboxIds[i], t.Message))];

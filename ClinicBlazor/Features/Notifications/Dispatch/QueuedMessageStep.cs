@@ -50,6 +50,7 @@ internal sealed class QueuedMessageStep(
         if (message.Channel == NoticeChannel.Sms && !await credits.TryChargeMessageAsync(db, message.Id, $"{message.Kind} SMS to {message.To}", cancellationToken))
         {
             message.MarkNotSent(QueuedMessages.NoSmsCredits);
+            await OutboxQueue.SettleFallbackAsync(db, message, cancellationToken);
         }
 
         return [message];
@@ -71,6 +72,7 @@ internal sealed class QueuedMessageStep(
         if (sent.Sent)
         {
             message.MarkSent(nowUtc, sent.ProviderId);
+            await OutboxQueue.SettleFallbackAsync(db, message, cancellationToken);
             return message;
         }
 
@@ -80,6 +82,7 @@ internal sealed class QueuedMessageStep(
         }
 
         message.NotSent(nowUtc, sent.Error!, sent.MayRetry, RetrySchedule.Backoff(retry.FirstDelaySeconds, message.AttemptCount), retry.GiveUpAfterHours);
+        await OutboxQueue.SettleFallbackAsync(db, message, cancellationToken);
         // The provider's words may hold the recipient's address or number: the log names the row instead.
         logger.LogWarning("{Kind} message {OutboxMessageId} was not sent{Next}: {Error}",
             message.Kind, message.Id, message.State == OutboxMessageState.Pending ? "; it is tried again later" : "", LogRedaction.Redact(sent.Error));

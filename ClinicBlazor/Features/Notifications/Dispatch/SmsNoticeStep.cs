@@ -77,7 +77,7 @@ internal sealed class SmsNoticeStep(
         var referenceBefore = delivery.SmsReference;
         delivery.SmsReference ??= DeliveryReference.New();
         var body = SmsText.For(notice, delivery.Kind, clinic, delivery.SmsReference);
-        var outbox = OutboxQueue.Sms(db, notice.MobileE164, body, OutboxQueue.KindOf(delivery.Kind), delivery.PractitionerId, nowUtc);
+        var outbox = OutboxQueue.Sms(db, notice.MobileE164, body, OutboxQueue.KindOf(delivery.Kind, [notice.Kind]), delivery.PractitionerId, nowUtc);
         outbox.State = OutboxMessageState.Sending;
         await db.SaveChangesAsync(cancellationToken);
         var attempt = new DeliveryAttempt { StartedAtUtc = nowUtc, Outcome = AttemptOutcome.InProgress, Body = body, Charged = !resend, OutboxMessageId = outbox.Id };

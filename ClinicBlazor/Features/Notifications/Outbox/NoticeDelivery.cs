@@ -140,11 +140,14 @@ public sealed class NoticeDelivery
     /// <summary>Will never go (the provider refused it for good).</summary>
     public bool Fail(DateTime nowUtc, string reason) => State == DeliveryState.Sending && Move(DeliveryState.Failed, nowUtc, reason);
 
-    /// <summary>The cancellation was undone before it went: only a cancellation that has not reached the provider.</summary>
-    public bool Drop(DateTime nowUtc) =>
+    /// <summary>
+    /// The change was undone before it went: only a notice (not a follow-up) that has not reached the
+    /// provider. The reason says which undo (<see cref="UndoneReason"/> of its notice's kind by default).
+    /// </summary>
+    public bool Drop(DateTime nowUtc, string? reason = null) =>
         Kind == DeliveryKind.Cancellation
         && State is DeliveryState.Pending or DeliveryState.Retrying or DeliveryState.Sending
-        && Move(DeliveryState.Dropped, nowUtc, DroppedReason);
+        && Move(DeliveryState.Dropped, nowUtc, reason ?? UndoneReason(Notice?.Kind ?? NoticeKind.Cancellation));
 
     /// <summary>Not sent on purpose (no credits, number paused, too late to be useful).</summary>
     public bool Skip(DateTime nowUtc, string reason) =>
@@ -172,6 +175,16 @@ public sealed class NoticeDelivery
     }
 
     public const string DroppedReason = "the cancellation was undone before it was sent";
+    public const string MoveUndoneReason = "the move was undone before it was sent";
+    public const string BookingCancelledReason = "the booking was cancelled before it was sent";
+
+    /// <summary>Why a notice of this kind was dropped when its change was undone.</summary>
+    public static string UndoneReason(NoticeKind kind) => kind switch
+    {
+        NoticeKind.Move => MoveUndoneReason,
+        NoticeKind.NewBooking => BookingCancelledReason,
+        _ => DroppedReason,
+    };
 
     private bool Move(DeliveryState state, DateTime nowUtc, string? reason)
     {

@@ -134,6 +134,15 @@ public sealed class NoticeHistory(
         return held == 0 ? null : $"SMS is not going out: Twilio refused the clinic's account or settings. {held} SMS notice(s) are waiting for the SMS settings (Notifications:Sms:Twilio) to be fixed; their credits were refunded.";
     }
 
+    /// <summary>What changed, in SPEC's words: "Cancelled", "Moved from Mon 30 Nov 09:30", "Moved to Tom Nguyen from Mon 30 Nov 09:30", "New booking", "New booking, moved from Priya Patel".</summary>
+    public static string Change(Clinic clinic, CancellationNotice notice) => notice.Kind switch
+    {
+        NoticeKind.Move => $"Moved{(notice.OtherPractitionerName is { } to ? $" to {to}" : "")}"
+                           + (notice.PreviousStartUtc is { } before ? $" from {NoticeMessages.When(clinic, before)}" : ""),
+        NoticeKind.NewBooking => notice.OtherPractitionerName is { } from ? $"New booking, moved from {from}" : "New booking",
+        _ => "Cancelled",
+    };
+
     /// <summary>A practitioner's own notices, or any for an admin.</summary>
     internal static async Task RequireOwnOrAdminAsync(ClinicAuthorization authorization, string userId)
     {
@@ -172,6 +181,8 @@ public sealed class NoticeHistory(
                 d.AttemptCount,
                 Local(d.NextAttemptAtUtc),
                 n.Deliveries.Any(other => other.ResendOfDeliveryId == d.Id))).ToList(),
-            n.Practitioner?.UserId ?? "")).ToList();
+            n.Practitioner?.UserId ?? "",
+            n.Kind,
+            Change(clinic, n))).ToList();
     }
 }

@@ -29,7 +29,7 @@ public sealed record DeliverySummary(int Id, NoticeChannel Channel, DeliveryKind
     }
 }
 
-/// <summary>A cancellation notice as My Info and the Outbox show it.</summary>
+/// <summary>A notice (a cancellation, move or new booking) as My Info and the Outbox show it; <see cref="Change"/> says which, in a line.</summary>
 public sealed record NoticeSummary(
     int Id,
     int PractitionerId,
@@ -43,8 +43,13 @@ public sealed record NoticeSummary(
     string? SuppressionReason,
     bool Reinstated,
     IReadOnlyList<DeliverySummary> Deliveries,
-    string PractitionerUserId = "")
+    string PractitionerUserId = "",
+    NoticeKind Kind = NoticeKind.Cancellation,
+    string Change = "Cancelled")
 {
+    /// <summary>"(reinstated)" after a cancellation undone, "(undone)" after a move moved back or a booking cancelled.</summary>
+    public string UndoneNote => !Reinstated ? "" : Kind == NoticeKind.Cancellation ? " (reinstated)" : " (undone)";
+
     /// <summary>Deliveries side by side ("Email sent 10:02 · SMS skipped"), or why nobody was told.</summary>
     public string Status => SuppressionReason is not null
         ? $"Not sent: {SuppressionReason}"
@@ -63,8 +68,8 @@ public sealed record NoticeSummary(
             var firstName = PractitionerName.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? PractitionerName;
             var about = reason switch
             {
-                CancellationPolicy.CancelledByYou => $"cancelled by {firstName}",
-                CancellationPolicy.NotificationsOff => $"{firstName} has notifications off",
+                _ when reason.EndsWith(" by you", StringComparison.Ordinal) => $"{reason[..^3]}{firstName}",
+                NoticePolicy.NotificationsOff => $"{firstName} has notifications off",
                 _ when reason.Contains(" your ", StringComparison.Ordinal) => reason.Replace(" your ", $" {firstName}'s ", StringComparison.Ordinal),
                 _ => reason,
             };

@@ -12,6 +12,9 @@ public enum OutboxMessageState
 
     /// <summary>Written, composed, in the transaction that caused it (a confirmation, a test, an alert); the dispatcher sends it, and a failed try waits here for the next.</summary>
     Pending = 3,
+
+    /// <summary>An email kept back while an SMS goes instead (<see cref="OutboxMessage.FallbackForMessageId"/>): Pending if that SMS cannot go, deleted once it went.</summary>
+    Held = 4,
 }
 
 /// <summary>Every email and SMS the app sends (digests, follow-ups, tests, confirmations and alerts), readable on the Outbox page.</summary>
@@ -47,6 +50,12 @@ public sealed class OutboxMessage
     /// back, and it is deleted once the message is final (sent or not sent).
     /// </summary>
     public string? ProtectedLink { get; set; }
+
+    /// <summary>
+    /// For a <see cref="OutboxMessageState.Held"/> email: the Outbox row of the SMS it stands in for if that
+    /// cannot go. A plain indexed column, no foreign key: adding one would rebuild the whole table on SQLite.
+    /// </summary>
+    public int? FallbackForMessageId { get; set; }
 
     /// <summary>What the Outbox shows instead of a private link.</summary>
     public const string MaskedLink = "[private link, not kept]";
@@ -121,5 +130,6 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.ProtectedLink).HasMaxLength(2000);
         builder.HasIndex(m => m.CreatedAtUtc);
         builder.HasIndex(m => m.State);
+        builder.HasIndex(m => m.FallbackForMessageId);
     }
 }

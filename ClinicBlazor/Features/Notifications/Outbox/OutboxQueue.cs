@@ -1,5 +1,6 @@
 using ClinicBlazor.Data;
 using ClinicBlazor.Features.Notifications.Email;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClinicBlazor.Features.Notifications;
 
@@ -36,8 +37,64 @@ public static class OutboxQueue
         return row;
     }
 
-    /// <summary>How the Outbox names a notice's message.</summary>
-    public static string KindOf(DeliveryKind kind) => kind == DeliveryKind.Reinstatement ? "Reinstated follow-up" : "Cancellation notice";
+    /// <summary>
+    /// An email written now but held back while <paramref name="sms"/> goes in its place: released
+    /// (Pending) when that SMS cannot go, deleted once it went (<see cref="SettleFallbackAsync"/>).
+    /// </summary>
+    public static async Task<OutboxMessage> FallbackEmailAsync(ClinicDbContext db, EmailMessage message, string kind, OutboxMessage sms, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        if (sms.Id == 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var row = NewRow(message, kind, sms.PractitionerId, OutboxMessageState.Held, nowUtc);
+        row.FallbackForMessageId = sms.Id;
+        db.Add(row);
+        return row;
+    }
+
+    /// <summary>
+    /// After an SMS's outcome (in the transaction that records it): an email held for it is deleted
+    /// when it was sent, and released to go at once when it will not be.
+    /// </summary>
+    public static async Task SettleFallbackAsync(ClinicDbContext db, OutboxMessage sms, CancellationToken cancellationToken)
+    {
+        if (sms.Channel != NoticeChannel.Sms || sms.State is not (OutboxMessageState.Sent or OutboxMessageState.NotSent))
+        {
+            return;
+        }
+
+        foreach (var held in await db.Set<OutboxMessage>().Where(m => m.FallbackForMessageId == sms.Id && m.State == OutboxMessageState.Held).ToListAsync(cancellationToken))
+        {
+            if (sms.State == OutboxMessageState.Sent)
+            {
+                db.Remove(held);
+            }
+            else
+            {
+                held.State = OutboxMessageState.Pending;
+                held.NextAttemptAtUtc = null;
+            }
+        }
+    }
+
+    /// <summary>How the Outbox names a notice's message: by the kinds of the notices it carries.</summary>
+    public static string KindOf(DeliveryKind kind, IEnumerable<NoticeKind>? notices = null)
+    {
+        if (kind == DeliveryKind.Reinstatement)
+        {
+            return "Reinstated follow-up";
+        }
+
+        var kinds = (notices ?? [NoticeKind.Cancellation]).Distinct().ToList();
+        return kinds.Count != 1 ? "Schedule changes" : kinds[0] switch
+        {
+            NoticeKind.Move => "Move notice",
+            NoticeKind.NewBooking => "New-booking notice",
+            _ => "Cancellation notice",
+        };
+    }
 
     /// <summary>The Outbox row for an email (what the Outbox page shows and the sender's outcome updates).</summary>
     internal static OutboxMessage NewRow(EmailMessage recorded, string kind, int? practitionerId, OutboxMessageState state, DateTime nowUtc) => new()

@@ -19,9 +19,45 @@ public static partial class SmsText
     public static string For(CancellationNotice notice, DeliveryKind kind, Clinic clinic, string reference)
     {
         var start = clinic.ToLocal(notice.AppointmentStartUtc);
-        return kind == DeliveryKind.Reinstatement
-            ? Reinstated(clinic.Name, notice.PatientFirstName, notice.PatientLastName, start, reference, clinic.TimeFormat)
-            : Cancelled(clinic.Name, notice.PatientFirstName, notice.PatientLastName, start, CancelledBy(notice.CancelledByKind, notice.CancelledByName), reference, clinic.TimeFormat);
+        var by = CancelledBy(notice.CancelledByKind, notice.CancelledByName);
+        return (kind, notice.Kind) switch
+        {
+            (DeliveryKind.Reinstatement, _) => Reinstated(clinic.Name, notice.PatientFirstName, notice.PatientLastName, start, reference, clinic.TimeFormat),
+            (_, NoticeKind.Move) => Moved(clinic.Name, notice.PatientFirstName, notice.PatientLastName, clinic.ToLocal(notice.PreviousStartUtc ?? notice.AppointmentStartUtc), start, notice.OtherPractitionerName, by, reference, clinic.TimeFormat),
+            (_, NoticeKind.NewBooking) => Booked(clinic.Name, notice.PatientFirstName, notice.PatientLastName, start, by, reference, clinic.TimeFormat),
+            _ => Cancelled(clinic.Name, notice.PatientFirstName, notice.PatientLastName, start, by, reference, clinic.TimeFormat),
+        };
+    }
+
+    /// <summary>"Clinic: Mia H. moved Mon 30 Nov 09:30 to Tue 1 Dec 10:00. By reception. Ref K7P2" (or "… to Tom Nguyen, Tue 1 Dec 10:00").</summary>
+    public static string Moved(string clinicName, string patientFirstName, string patientLastName, DateTime previousStartLocal, DateTime startLocal, string? toPractitioner, string movedBy, string reference, TimeFormat timeFormat = TimeFormat.TwentyFourHour) =>
+        Fit(clinicName, patientFirstName, patientLastName, reference,
+            (patient, by) => $"{patient} moved {When(previousStartLocal, timeFormat)} to {(toPractitioner is null ? "" : $"{Clean(toPractitioner)}, ")}{When(startLocal, timeFormat)}. By {by}.", movedBy);
+
+    /// <summary>"Clinic: New booking: Mia H. Tue 1 Dec 10:00. By the patient. Ref K7P2".</summary>
+    public static string Booked(string clinicName, string patientFirstName, string patientLastName, DateTime startLocal, string bookedBy, string reference, TimeFormat timeFormat = TimeFormat.TwentyFourHour) =>
+        Fit(clinicName, patientFirstName, patientLastName, reference,
+            (patient, by) => $"New booking: {patient} {When(startLocal, timeFormat)}. By {by}.", bookedBy);
+
+    /// <summary>To a patient whose appointment the clinic cancelled: "Harbourside Physio: your appointment on Tue 24 Nov 10:30 is cancelled. To rebook call 02 9999 0000".</summary>
+    public static string PatientCancelled(string clinicName, DateTime startLocal, string clinicPhone, TimeFormat timeFormat = TimeFormat.TwentyFourHour) =>
+        ToPatient(clinicName, $"your appointment on {When(startLocal, timeFormat)} is cancelled.", clinicPhone.Length == 0 ? "" : $" To rebook call {clinicPhone}");
+
+    /// <summary>To a patient whose appointment the clinic moved: "Harbourside Physio: your appointment on Mon 30 Nov 09:30 is moved to Tue 1 Dec 10:00 with Priya Patel. Questions: 02 9999 0000".</summary>
+    public static string PatientMoved(string clinicName, DateTime previousStartLocal, DateTime startLocal, string practitionerName, string clinicPhone, TimeFormat timeFormat = TimeFormat.TwentyFourHour) =>
+        ToPatient(clinicName, $"your appointment on {When(previousStartLocal, timeFormat)} is moved to {When(startLocal, timeFormat)} with {Clean(practitionerName)}.", clinicPhone.Length == 0 ? "" : $" Questions: {clinicPhone}");
+
+    /// <summary>One segment: the clinic's name gives way first, then the end of the sentence; the phone number is kept whole.</summary>
+    private static string ToPatient(string clinicName, string sentence, string phone)
+    {
+        var tail = Clean(phone).Length == 0 ? "" : " " + Clean(phone);
+        var budget = Gsm7.SegmentSeptets - Gsm7.CountSeptets(tail);
+        var clinic = Clean(clinicName);
+        var body = Clean(sentence);
+        string Head() => $"{(clinic.Length > 0 ? clinic + ": " : "")}{body}";
+        clinic = Shorten(clinic, Gsm7.CountSeptets(Head()) - budget, ShortestClinicName);
+        var head = Head();
+        return (Gsm7.CountSeptets(head) > budget ? Gsm7.Truncate(head, budget).TrimEnd() : head) + tail;
     }
 
     /// <summary>Who cancelled, in a word or two: "reception", "the patient", "Dr Okafor".</summary>
