@@ -95,10 +95,13 @@ public sealed class MyInfoServiceTests(ClinicAppFactory app) : IClassFixture<Cli
         await using var scope = await app.ScopeForAsync(DemoSignIns.Admin.Email);
 
         var result = await scope.ServiceProvider.GetRequiredService<MyInfoService>()
-            .SaveAsync(new SaveMyInfo(userId, before.DisplayName, "daniel.notices@harbourside.example", "", NotificationMethod.Email, 5));
+            .SaveAsync(new SaveMyInfo(userId, before.DisplayName, "daniel.notices@harbourside.example", "", NotificationMethod.Email, 5, NotifyOfMoves: true, NotifyOfNewBookings: true));
 
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values));
-        Assert.Equal(NotificationMethod.Email, (await DetailsAsync(daniel)).Details.NotificationMethod);
+        var after = (await DetailsAsync(daniel)).Details;
+        Assert.Equal(NotificationMethod.Email, after.NotificationMethod);
+        Assert.True(after.NotifyOfMoves);
+        Assert.True(after.NotifyOfNewBookings);
         await using var db = await app.CreateDbContextAsync();
         var entry = await db.Set<AuditEntry>().OrderByDescending(a => a.Id).FirstAsync();
         Assert.Equal("Olivia Grant", entry.ActorName);
@@ -107,6 +110,8 @@ public sealed class MyInfoServiceTests(ClinicAppFactory app) : IClassFixture<Cli
         Assert.Contains("Cancellation notifications: Off → Email", entry.Change);
         Assert.Contains("How far in advance: Anytime → 5 days", entry.Change);
         Assert.Contains("daniel.notices@harbourside.example", entry.Change);
+        Assert.Contains($"{MyInfoService.MovesLabel}: off → on", entry.Change);
+        Assert.Contains($"{MyInfoService.NewBookingsLabel}: off → on", entry.Change);
     }
 
     [Fact]

@@ -29,6 +29,26 @@ public sealed class OnlineBookingSettingsTests(ClinicAppFactory app) : IClassFix
         Assert.Contains($"{before.Practitioners[0].Name} no longer offered", entry.Change, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Telling_patients_of_the_clinics_changes_is_saved_and_audited()
+    {
+        await using var admin = await app.ScopeForAsync(DemoSignIns.Admin.Email);
+        var settings = admin.ServiceProvider.GetRequiredService<ClinicSettingsService>();
+        var before = await settings.GetDetailsAsync();
+        Assert.True(before.TellPatientsByEmail);
+        Assert.False(before.TellPatientsBySms);
+
+        var result = await settings.SaveDetailsAsync(before with { TellPatientsByEmail = false, TellPatientsBySms = true });
+
+        Assert.True(result.Succeeded, result.Error);
+        var after = await settings.GetDetailsAsync();
+        Assert.False(after.TellPatientsByEmail);
+        Assert.True(after.TellPatientsBySms);
+        var entry = Assert.Single(await admin.ServiceProvider.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(AuditAreas.Clinic)));
+        Assert.Contains("Tell patients of the clinic's changes by email: 'on' → 'off'", entry.Change, StringComparison.Ordinal);
+        Assert.Contains("Tell patients of the clinic's changes by SMS: 'off' → 'on'", entry.Change, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0, 24, ClinicSettingsService.HorizonOutOfRange)]
     [InlineData(366, 24, ClinicSettingsService.HorizonOutOfRange)]
