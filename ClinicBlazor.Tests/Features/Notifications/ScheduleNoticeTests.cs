@@ -123,6 +123,30 @@ public sealed class ScheduleNoticeTests(MaildevServer maildev) : IClassFixture<M
     }
 
     [Fact]
+    public async Task Moved_to_Tom_and_back_before_his_notice_goes_sends_nothing_though_Priya_keeps_no_move_notices()
+    {
+        await app.SetNoticesAsync(Priya, NotificationMethod.Email);
+        await app.SetNoticesAsync(Tom, NotificationMethod.Email, moves: true, newBookings: true);
+        var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot);
+
+        await app.MoveAsAsync(Sam, appointment.Id, NoticeTestKit.NightSlot, toPractitionerEmail: Tom);
+        app.Clock!.Advance(TimeSpan.FromSeconds(20));
+        await app.MoveAsAsync(Sam, appointment.Id, NoticeTestKit.NightSlot, toPractitionerEmail: Priya);
+        app.Clock.Advance(TimeSpan.FromSeconds(60));
+        await app.DispatchAsync();
+
+        var tomId = (await app.PractitionerAsync(Tom)).Id;
+        var toms = (await app.NoticesForAsync(appointment.Id)).Where(n => n.PractitionerId == tomId).ToList();
+        Assert.Equal(new[] { NoticeKind.Move, NoticeKind.NewBooking }.Order(), toms.Select(n => n.Kind).Order());
+        Assert.All(toms, n =>
+        {
+            Assert.NotNull(n.ReinstatedAtUtc);
+            Assert.All(n.Deliveries, d => Assert.Equal((DeliveryState.Dropped, NoticeDelivery.MoveUndoneReason), (d.State, d.Reason)));
+        });
+        Assert.DoesNotContain(await maildev.GetEmailsAsync(), e => e.ToAddress == Tom || e.ToAddress == Priya);
+    }
+
+    [Fact]
     public async Task Without_the_move_checkbox_a_move_keeps_no_notice()
     {
         await app.SetNoticesAsync(Priya, NotificationMethod.Email);

@@ -66,7 +66,11 @@ public sealed class ScheduleNotices(IOptions<NotificationsOptions> options)
         }
 
         var open = (await OpenNoticesAsync(db, appointment.Id, cancellationToken)).Where(n => n.Kind != NoticeKind.Cancellation).ToList();
-        var back = open.FindIndex(n => n.Kind == NoticeKind.Move && n.PractitionerId == appointment.PractitionerId && n.PreviousStartUtc == appointment.StartUtc);
+        // Where the burst began: the move notice of the practitioner it is back with, or, when they keep
+        // none (moves not chosen), the new-booking notice that the move away gave the other practitioner.
+        var back = open.FindIndex(n => n.PreviousStartUtc == appointment.StartUtc
+            && ((n.Kind == NoticeKind.Move && n.PractitionerId == appointment.PractitionerId)
+                || (n.Kind == NoticeKind.NewBooking && n.OtherPractitionerName == practitioner.DisplayName)));
         if (back >= 0 && !open.Skip(back).Any(n => n.ReachedAProvider))
         {
             foreach (var undone in open.Skip(back).Concat(recorded.OfType<CancellationNotice>()))
