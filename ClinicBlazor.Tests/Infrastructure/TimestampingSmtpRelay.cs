@@ -38,6 +38,9 @@ public sealed class TimestampingSmtpRelay : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Called as each message's DATA ends, before the relay answers (a test moves its fake clock on here).</summary>
+    public Action? Accepting { get; init; }
+
     /// <summary>When each recipient's first message was accepted (end of DATA), UTC.</summary>
     public IReadOnlyDictionary<string, DateTime> AcceptedUtc => accepted;
 
@@ -108,6 +111,7 @@ public sealed class TimestampingSmtpRelay : IAsyncDisposable
                             }
 
                             forwards.Writer.TryWrite((from, to.ToList(), data));
+                            Accepting?.Invoke();
                             await WriteAsync(stream, "250 OK queued", token);
                             break;
                         case "QUIT":

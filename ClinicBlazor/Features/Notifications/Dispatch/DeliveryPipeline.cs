@@ -11,7 +11,7 @@ namespace ClinicBlazor.Features.Notifications;
 /// an ambiguous SMS and the queued messages each plug in as an
 /// <see cref="IDeliveryStep{TDue,TClaim,TSent,TResult}"/>.
 /// </summary>
-public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactory, IDatabaseEngine engine, IOptions<NotificationsOptions> options)
+public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactory, IDatabaseEngine engine, IOptions<NotificationsOptions> options, TimeProvider clock)
 {
     /// <summary>How long a claim stays ours (<c>Notifications:LeaseSeconds</c>); after that (the process died) it is taken up again.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
@@ -20,7 +20,9 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
     /// Runs <paramref name="chunks"/> through <paramref name="step"/>, <paramref name="parallel"/> at a
     /// time: each chunk is claimed in one transaction, then its claims are sent and recorded one after
     /// another. With <paramref name="runDb"/> (one context on an open connection, for a sequential run)
-    /// every claim uses it; otherwise each transaction has a context of its own. Returns each claim's result.
+    /// every claim uses it; otherwise each transaction has a context of its own. Each outcome is recorded
+    /// at its send's end: <paramref name="nowUtc"/> moved on by the time the app's clock has run since.
+    /// Returns each claim's result.
     /// </summary>
     public async Task<IReadOnlyList<TResult>> RunAsync<TDue, TClaim, TSent, TResult>(
         IDeliveryStep<TDue, TClaim, TSent, TResult> step,
@@ -39,6 +41,7 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
 
         var results = new List<TResult>();
         var run = Stopwatch.StartNew();
+        var runStarted = clock.GetTimestamp();
         var each = new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(chunks, each, async (chunk, token) =>
         {
@@ -61,8 +64,9 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
 
                 var claim = claims[i];
                 var sent = await step.SendAsync(claim, i + 1 < claims.Count ? claims[i + 1] : null, token);
-                var result = await step.TryRecordQuicklyAsync(claim, sent, nowUtc, token)
-                             ?? await InTransactionAsync(null, step.LocksWhatItClaims, db => step.RecordAsync(db, claim, sent, nowUtc, token), token);
+                var sentAtUtc = nowUtc + clock.GetElapsedTime(runStarted);
+                var result = await step.TryRecordQuicklyAsync(claim, sent, sentAtUtc, token)
+                             ?? await InTransactionAsync(null, step.LocksWhatItClaims, db => step.RecordAsync(db, claim, sent, sentAtUtc, token), token);
                 lock (results)
                 {
                     results.Add(result);

@@ -41,9 +41,15 @@ public interface IDeliveryStep<TDue, TClaim, TSent, TResult>
     /// </summary>
     Task<TSent> SendAsync(TClaim claim, TClaim? upcoming, CancellationToken cancellationToken);
 
-    /// <summary>A faster record of the common outcome, in its own short transaction; null leaves it to <see cref="RecordAsync"/>.</summary>
+    /// <summary>
+    /// A faster record of the common outcome, in its own short transaction; null leaves it to <see cref="RecordAsync"/>.
+    /// <paramref name="nowUtc"/> is when the send ended (the run's instant moved on by the app's clock), as for <see cref="RecordAsync"/>.
+    /// </summary>
     Task<TResult?> TryRecordQuicklyAsync(TClaim claim, TSent sent, DateTime nowUtc, CancellationToken cancellationToken) => Task.FromResult<TResult?>(null);
 
-    /// <summary>Step 3, inside a short transaction that the pipeline commits: what happened, and what comes next.</summary>
+    /// <summary>
+    /// Step 3, inside a short transaction that the pipeline commits: what happened, and what comes next,
+    /// at <paramref name="nowUtc"/>, when the send ended (a sent delivery's SentAtUtc, a retry's backoff from it).
+    /// </summary>
     Task<TResult> RecordAsync(ClinicDbContext db, TClaim claim, TSent sent, DateTime nowUtc, CancellationToken cancellationToken);
 }
