@@ -97,7 +97,7 @@ public sealed class WritersBenchmark
                 ("\"database is locked\" reaching a user", lockedErrors.ToString(System.Globalization.CultureInfo.InvariantCulture), "0", lockedErrors == 0),
             ],
             postgreSql
-                ? $"{Writers} writers × {RoundsPerWriter} rounds (cancel one booked appointment, book one new), each through AppointmentService with its own context, on the tests' throw-away PostgreSQL 15 on loopback (fsync off: the app's and the locks' cost, not a disk's); each transaction takes the writer lock whole (`pg_advisory_xact_lock`), as staff actions do."
+                ? $"{Writers} writers × {RoundsPerWriter} rounds (cancel one booked appointment, book one new), each through AppointmentService with its own context, on the tests' throw-away PostgreSQL 15 on loopback (fsync off: the app's and the locks' cost, not a disk's); each transaction holds the writer lock shared and waits only for the schedule of the practitioner it changes (`pg_advisory_xact_lock(space, practitioner id)`) and the deliveries of the appointment's open notices; the writers book for four practitioners and cancel the demo clinic's appointments in id order, whoever's they are."
                 : $"{Writers} writers × {RoundsPerWriter} rounds (cancel one booked appointment, book one new), each through AppointmentService with its own context and a BEGIN IMMEDIATE transaction; WAL journal, busy_timeout 10 s.");
 
         Assert.Equal(0, lockedErrors);
