@@ -48,13 +48,16 @@ public sealed partial class AppointmentService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var type = await db.Set<AppointmentType>().FindAsync([command.AppointmentTypeId], cancellationToken);
-        if (type is null || type.IsArchived)
+        var chosen = await db.Set<AppointmentType>()
+            .Where(t => t.Id == command.AppointmentTypeId)
+            .Select(t => new { Type = t, PractitionerActive = db.Set<Practitioner>().Any(p => p.Id == command.PractitionerId && p.IsActive) })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (chosen is not { Type: { IsArchived: false } type })
         {
             return Result.Fail("Choose an appointment type.", nameof(command.AppointmentTypeId));
         }
 
-        if (!await db.Set<Practitioner>().AnyAsync(p => p.Id == command.PractitionerId && p.IsActive, cancellationToken))
+        if (!chosen.PractitionerActive)
         {
             return Result.Fail("Choose a practitioner.", nameof(command.PractitionerId));
         }
