@@ -291,16 +291,7 @@ public sealed partial class ChaosBenchmark : IAsyncLifetime
                     return (true, attempt);
                 }
 
-                using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["_handler"] = "cancel-booking",
-                    ["__RequestVerificationToken"] = SignInClient.AntiforgeryToken(page),
-                    ["Input.Reason"] = nameof(CancellationReason.Sick),
-                    ["Input.Confirmed"] = "true",
-                });
-                using var response = await http.PostAsync(new Uri($"booking/{token}", UriKind.Relative), form);
-                var answer = await response.Content.ReadAsStringAsync();
-                if (response.IsSuccessStatusCode && answer.Contains("Your appointment is cancelled", StringComparison.Ordinal))
+                if (await PatientLink.ConfirmCancellationAsync(http, token, page))
                 {
                     return (true, attempt);
                 }

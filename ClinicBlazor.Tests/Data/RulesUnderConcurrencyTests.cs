@@ -18,11 +18,12 @@ namespace ClinicBlazor.Tests.Data;
 
 /// <summary>
 /// Rules that read, check and write in one transaction, raced from separate connections (as two
-/// nodes would race them). On SQLite BEGIN IMMEDIATE serialises them; on PostgreSQL the staff's
-/// actions take the whole writer lock, and the dispatcher's claims their narrow locks (a
-/// practitioner's email, the delivery rows) while holding it shared. The last online slot (two
-/// patients), the SMS claim and charge and the refund are raced by their own feature tests, which run
-/// on both providers (see OnPostgreSql.cs).
+/// nodes would race them). On SQLite BEGIN IMMEDIATE serialises them; on PostgreSQL each holds the
+/// writer lock shared and its own narrow locks: a booking its practitioner's schedule, a Resend its
+/// failed delivery, the dispatcher's claims a practitioner's email and the delivery rows. More races of
+/// the schedules are in <see cref="ScheduleLocksTests"/>; the last online slot (two patients), the SMS
+/// claim and charge and the refund are raced by their own feature tests, which run on both providers
+/// (see OnPostgreSql.cs).
 /// </summary>
 public abstract class RulesUnderConcurrencyTests(FakeClockClinicAppFactory app)
 {

@@ -26,11 +26,18 @@ public class ClinicDbContext : IdentityDbContext<StaffUser>, IDataProtectionKeyC
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
-    /// Set by <see cref="IDatabaseEngine.BeginNarrowTransactionAsync"/> for the next transaction only:
-    /// it keeps its rule with row and practitioner locks of its own, so on PostgreSQL it holds the
-    /// writer lock shared (see <see cref="PostgreSql.PostgreSqlWriterLock"/>).
+    /// Set by the engine's narrow transactions (<see cref="IDatabaseEngine.BeginNarrowTransactionAsync"/>,
+    /// <see cref="IDatabaseEngine.BeginScheduleTransactionAsync"/>) for the next transaction only: it keeps
+    /// its rule with row and practitioner locks of its own, so on PostgreSQL the engine takes the writer
+    /// lock shared as its first statement instead of <see cref="PostgreSql.PostgreSqlWriterLock"/> taking it whole.
     /// </summary>
     internal bool NextTransactionIsNarrow { get; set; }
+
+    /// <summary>
+    /// For a narrow transaction, which is rolled back whole when any of its saves fails: EF's savepoint
+    /// around each save (two more round trips a save on PostgreSQL) would protect nothing.
+    /// </summary>
+    internal void LeaveSavepointsOut() => Database.AutoSavepointsEnabled = false;
 
     /// <summary>A narrow lock lasts as long as its transaction: outside one it would end with its own statement.</summary>
     internal void RequireNarrowLockTransaction()

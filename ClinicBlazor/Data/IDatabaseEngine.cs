@@ -25,11 +25,35 @@ public interface IDatabaseEngine
 
     /// <summary>
     /// Begins a transaction that keeps its rule with the narrow locks below (the dispatcher's claims
-    /// and records), so that on PostgreSQL such transactions run beside each other, on any node, and
-    /// wait only for a transaction that takes the whole writer lock. On SQLite, BEGIN IMMEDIATE as every
-    /// transaction: there the locks below have nothing left to do.
+    /// and records, an admin's Resend), so that on PostgreSQL such transactions run beside each other,
+    /// on any node, and wait only for a transaction that takes the whole writer lock. On SQLite, BEGIN
+    /// IMMEDIATE as every transaction: there the locks below have nothing left to do.
     /// </summary>
     Task<IDbContextTransaction> BeginNarrowTransactionAsync(ClinicDbContext db, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Begins a narrow transaction that changes the schedules of <paramref name="practitionerIds"/> and,
+    /// with <paramref name="appointmentId"/>, of that appointment's practitioner: it waits for each of
+    /// their schedules (lowest id first), so no two changes to one practitioner's schedule (booking,
+    /// moving, cancelling, reinstating, staff or online) overlap, while other practitioners' go on
+    /// beside it. With an appointment it then waits for the deliveries of that appointment's open
+    /// notices (and their practitioners' email claims): a claim passes over them until it ends, and
+    /// what the transaction reads of them is current. The appointment may have moved to another
+    /// practitioner while it waited: the caller reads it and checks <see cref="ScheduleTransaction.Holds"/>.
+    /// </summary>
+    Task<ScheduleTransaction> BeginScheduleTransactionAsync(ClinicDbContext db, int? appointmentId, IReadOnlyCollection<int> practitionerIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In a narrow transaction: waits for and locks the deliveries (<c>FOR UPDATE</c>), so a claim
+    /// passes over them and another writer waits until this transaction ends; what is read after it is current.
+    /// </summary>
+    Task LockDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In a narrow transaction: waits for the patient details behind <paramref name="email"/> (ignoring
+    /// case), so two bookings by one new patient at once find or add one patient record.
+    /// </summary>
+    Task LockPatientDetailsAsync(ClinicDbContext db, string email, CancellationToken cancellationToken);
 
     /// <summary>
     /// In a narrow transaction: the practitioners whose due email is this transaction's to claim until

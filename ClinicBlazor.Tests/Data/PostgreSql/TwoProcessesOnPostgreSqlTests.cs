@@ -122,16 +122,7 @@ public sealed partial class TwoProcessesOnPostgreSqlTests(TwoAppProcesses nodes)
     private static async Task<bool> CancelOneAsync(HttpClient http, string token)
     {
         var page = await http.GetStringAsync(new Uri($"booking/{token}", UriKind.Relative));
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "cancel-booking",
-            ["__RequestVerificationToken"] = SignInClient.AntiforgeryToken(page),
-            ["Input.Reason"] = nameof(CancellationReason.Sick),
-            ["Input.Confirmed"] = "true",
-        });
-        using var response = await http.PostAsync(new Uri($"booking/{token}", UriKind.Relative), form);
-        var answer = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode && answer.Contains("Your appointment is cancelled", StringComparison.Ordinal);
+        return await PatientLink.ConfirmCancellationAsync(http, token, page);
     }
 
     /// <summary>

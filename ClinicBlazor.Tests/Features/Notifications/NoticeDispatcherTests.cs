@@ -27,9 +27,7 @@ public class NoticeDispatcherTests : IClassFixture<MaildevServer>, IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        await maildev.StartAsync();
-        await maildev.ClearAsync();
-        _ = app.ServerAddress;
+        await app.StartWithAsync(maildev);
         await app.SetNoticesAsync(Priya, NotificationMethod.Email);
         await app.TellPatientsAsync(byEmail: false); // the practitioner's notices only: no patient email beside them
     }

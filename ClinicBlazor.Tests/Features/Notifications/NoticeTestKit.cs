@@ -39,6 +39,14 @@ internal static class NoticeTestKit
         return app;
     }
 
+    /// <summary>Maildev up and empty, then the app started against it (its host is built on first use).</summary>
+    public static async Task StartWithAsync(this ClinicAppFactory app, MaildevServer maildev)
+    {
+        await maildev.StartAsync();
+        await maildev.ClearAsync();
+        _ = app.ServerAddress;
+    }
+
     /// <summary>Twilio at the stand-in (see <see cref="Sms.SmsTestHost.TwilioSettings"/>); set before the first use.</summary>
     public static ClinicAppFactory WithTwilio(this ClinicAppFactory app, TwilioStandIn standIn, int timeoutSeconds = 10)
     {

@@ -23,9 +23,7 @@ public sealed class PatientNoticeTests(MaildevServer maildev) : IClassFixture<Ma
     {
         await twilio.InitializeAsync();
         app = NoticeTestKit.NewApp(maildev).WithTwilio(twilio);
-        await maildev.StartAsync();
-        await maildev.ClearAsync();
-        _ = app.ServerAddress;
+        await app.StartWithAsync(maildev);
     }
 
     public async Task DisposeAsync()

@@ -17,12 +17,7 @@ public sealed partial class QueuedMessagesTests(MaildevServer maildev) : IClassF
     private readonly ClinicAppFactory app = NoticeTestKit.NewApp(maildev);
     private static string Priya => DemoSignIns.Practitioner.Email;
 
-    public async Task InitializeAsync()
-    {
-        await maildev.StartAsync();
-        await maildev.ClearAsync();
-        _ = app.ServerAddress;
-    }
+    public Task InitializeAsync() => app.StartWithAsync(maildev);
 
     public async Task DisposeAsync()
     {

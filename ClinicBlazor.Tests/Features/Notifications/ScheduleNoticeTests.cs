@@ -18,12 +18,7 @@ public sealed class ScheduleNoticeTests(MaildevServer maildev) : IClassFixture<M
     private static string Tom => DemoSignIns.SecondPractitioner.Email;
     private static string Sam => DemoSignIns.Receptionist.Email;
 
-    public async Task InitializeAsync()
-    {
-        await maildev.StartAsync();
-        await maildev.ClearAsync();
-        _ = app.ServerAddress;
-    }
+    public Task InitializeAsync() => app.StartWithAsync(maildev);
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 

@@ -40,8 +40,11 @@ internal sealed class PostgreSqlEmailDispatchCommands : IEmailDispatchCommands
             SELECT claimed.delivery, @now, {a.Stored(nameof(DeliveryAttempt.Outcome), AttemptOutcome.InProgress)}, claimed.outbox, FALSE FROM unnest(@deliveries, @outboxes) AS claimed(delivery, outbox);
             """;
 
-        // A notice reinstated while its email was on its way is left out of the first update: the row count falls short.
+        // A notice reinstated while its email was on its way is left out of the first update: the row count
+        // falls short. The deliveries are locked first, by a statement of their own: a reinstatement holds
+        // them until it commits, and the update, whose snapshot is taken after the lock, sees it.
         sent = $"""
+            SELECT {d[nameof(NoticeDelivery.Id)]} FROM {d.Name} WHERE {d[nameof(NoticeDelivery.Id)]} = ANY(@ids) ORDER BY {d[nameof(NoticeDelivery.Id)]} FOR UPDATE;
             UPDATE {d.Name} SET {d[nameof(NoticeDelivery.State)]} = {d.Stored(nameof(NoticeDelivery.State), DeliveryState.Sent)}, {d[nameof(NoticeDelivery.SentAtUtc)]} = @now,
                 {d[nameof(NoticeDelivery.ProviderId)]} = @provider, {d[nameof(NoticeDelivery.Reason)]} = NULL, {d[nameof(NoticeDelivery.WaitingFor)]} = NULL,
                 {d[nameof(NoticeDelivery.LeaseUntilUtc)]} = NULL, {d[nameof(NoticeDelivery.UpdatedAtUtc)]} = @now

@@ -9,14 +9,18 @@ namespace ClinicBlazor.Data.PostgreSql;
 /// BEGIN IMMEDIATE makes it hold on SQLite, under READ COMMITTED: the lock is the transaction's first
 /// statement, so every later statement sees what the previous holder committed.
 /// <para>
-/// Most transactions take it whole (<c>pg_advisory_xact_lock</c>): the staff's and patients' own
-/// actions (booking, moving, cancelling, Resend, top-up, settings) are few and short, and taking it
-/// whole keeps every rule among them without each naming a lock of its own. The dispatcher's claims
-/// and records are the many; they begin with <see cref="IDatabaseEngine.BeginNarrowTransactionAsync"/>,
-/// keep their rules with narrow locks of their own (<see cref="PostgreSqlEngine"/>: a practitioner's
-/// email, the delivery rows, <c>FOR UPDATE SKIP LOCKED</c>) and take the writer lock shared
-/// (<c>pg_advisory_xact_lock_shared</c>): any number of them run at once, on any node, while a whole
-/// holder still waits for them and they for it. So a rule no narrow lock names still holds.
+/// Most transactions take it whole (<c>pg_advisory_xact_lock</c>), here: settings, staff, patients'
+/// records, top-up, seeding, the queued messages' sends — few, short, and each rule among them holds
+/// without naming a lock of its own. The many take it shared (<c>pg_advisory_xact_lock_shared</c>) and
+/// keep their rules with narrow locks (<see cref="PostgreSqlEngine"/>): the dispatcher's claims and
+/// records (a practitioner's email, the delivery rows, <c>FOR UPDATE SKIP LOCKED</c>), an admin's
+/// Resend (its delivery row), and every booking, move, cancellation and reinstatement, staff or online
+/// (the schedules of the practitioners involved, and the deliveries of the appointment's open
+/// notices). They begin with <see cref="IDatabaseEngine.BeginNarrowTransactionAsync"/> or
+/// <see cref="IDatabaseEngine.BeginScheduleTransactionAsync"/>, which take it shared as their first
+/// statement (with their own locks in the same round trip), so any number run at once, on any node,
+/// while a whole holder still waits for them and they for it: a rule no narrow lock names still holds
+/// against every transaction that takes it whole.
 /// </para>
 /// Statements outside a transaction (reads, lease renewals) take nothing.
 /// </summary>
@@ -27,34 +31,41 @@ internal sealed class PostgreSqlWriterLock : DbTransactionInterceptor
 
     private static readonly string Whole = $"SELECT pg_advisory_xact_lock({Key})";
 
-    private static readonly string Shared = $"SELECT pg_advisory_xact_lock_shared({Key})";
-
     public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = result;
-        command.CommandText = Sql(eventData);
-        command.ExecuteNonQuery();
+        if (TakesItWhole(eventData))
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = result;
+            command.CommandText = Whole;
+            command.ExecuteNonQuery();
+        }
+
         return result;
     }
 
     public override async ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = result;
-        command.CommandText = Sql(eventData);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (TakesItWhole(eventData))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = result;
+            command.CommandText = Whole;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return result;
     }
 
-    private static string Sql(TransactionEventData eventData)
+    /// <summary>A narrow transaction's engine takes the lock shared itself, as its first statement.</summary>
+    private static bool TakesItWhole(TransactionEventData eventData)
     {
         if (eventData.Context is ClinicDbContext { NextTransactionIsNarrow: true } db)
         {
             db.NextTransactionIsNarrow = false;
-            return Shared;
+            return false;
         }
 
-        return Whole;
+        return true;
     }
 }

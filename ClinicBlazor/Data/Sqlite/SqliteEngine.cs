@@ -39,8 +39,27 @@ public sealed class SqliteEngine : IDatabaseEngine
     public IEmailDispatchCommands EmailDispatchCommands(ClinicDbContext db) => new SqliteEmailDispatchCommands(db);
 
     /// <summary>BEGIN IMMEDIATE: the file's one writer is the narrowest lock SQLite has, and it holds every rule.</summary>
-    public async Task<IDbContextTransaction> BeginNarrowTransactionAsync(ClinicDbContext db, CancellationToken cancellationToken) =>
-        await db.Database.BeginTransactionAsync(cancellationToken);
+    public async Task<IDbContextTransaction> BeginNarrowTransactionAsync(ClinicDbContext db, CancellationToken cancellationToken)
+    {
+        db.LeaveSavepointsOut();
+        return await db.Database.BeginTransactionAsync(cancellationToken);
+    }
+
+    /// <summary>BEGIN IMMEDIATE: the file's one writer holds every practitioner's schedule.</summary>
+    public async Task<ScheduleTransaction> BeginScheduleTransactionAsync(ClinicDbContext db, int? appointmentId, IReadOnlyCollection<int> practitionerIds, CancellationToken cancellationToken) =>
+        new(await BeginNarrowTransactionAsync(db, cancellationToken), practitionerIds: null);
+
+    public Task LockDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken)
+    {
+        db.RequireNarrowLockTransaction();
+        return Task.CompletedTask;
+    }
+
+    public Task LockPatientDetailsAsync(ClinicDbContext db, string email, CancellationToken cancellationToken)
+    {
+        db.RequireNarrowLockTransaction();
+        return Task.CompletedTask;
+    }
 
     public Task<IReadOnlySet<int>> LockFreePractitionersEmailAsync(ClinicDbContext db, IReadOnlyCollection<int> practitionerIds, CancellationToken cancellationToken)
     {

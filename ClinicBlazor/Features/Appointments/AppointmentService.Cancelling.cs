@@ -33,8 +33,8 @@ public sealed partial class AppointmentService
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var appointment = await db.Set<Appointment>().SingleOrDefaultAsync(a => a.Id == command.AppointmentId, cancellationToken);
+        var (transaction, appointment) = await BeginOnAppointmentAsync(db, command.AppointmentId, movingTo: null, cancellationToken);
+        await using var _ = transaction;
         if (appointment is null)
         {
             return Result.Fail("That appointment no longer exists.");
@@ -86,8 +86,8 @@ public sealed partial class AppointmentService
     {
         await authorization.RequireAsync(Permission.UseCalendar);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var appointment = await db.Set<Appointment>().SingleOrDefaultAsync(a => a.Id == appointmentId, cancellationToken);
+        var (transaction, appointment) = await BeginOnAppointmentAsync(db, appointmentId, movingTo: null, cancellationToken);
+        await using var _ = transaction;
         if (appointment is null)
         {
             return Result.Fail("That appointment no longer exists.");

@@ -22,6 +22,7 @@ public sealed partial class AppointmentService(
     ScheduleNotices notices,
     PatientNotices patients,
     NoticeSignal noticeSignal,
+    IDatabaseEngine engine,
     TimeProvider clock)
 {
     public const string ChangedBySomeoneElse = "This appointment was changed by someone else. Close it and open it again to see the latest.";
@@ -47,13 +48,16 @@ public sealed partial class AppointmentService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var type = await db.Set<AppointmentType>().FindAsync([command.AppointmentTypeId], cancellationToken);
-        if (type is null || type.IsArchived)
+        var chosen = await db.Set<AppointmentType>()
+            .Where(t => t.Id == command.AppointmentTypeId)
+            .Select(t => new { Type = t, PractitionerActive = db.Set<Practitioner>().Any(p => p.Id == command.PractitionerId && p.IsActive) })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (chosen is not { Type: { IsArchived: false } type })
         {
             return Result.Fail("Choose an appointment type.", nameof(command.AppointmentTypeId));
         }
 
-        if (!await db.Set<Practitioner>().AnyAsync(p => p.Id == command.PractitionerId && p.IsActive, cancellationToken))
+        if (!chosen.PractitionerActive)
         {
             return Result.Fail("Choose a practitioner.", nameof(command.PractitionerId));
         }
@@ -71,11 +75,12 @@ public sealed partial class AppointmentService(
             ManageTokenHash = booker.ManageTokenHash,
         };
 
-        // BEGIN IMMEDIATE: the booker's check, the overlap check and the insert see the same
-        // database, so no slot is booked twice and two patients never both get the last online one.
+        // The practitioner's schedule is held from the first read: the booker's check, the overlap
+        // check and the insert see the same schedule, so no slot is booked twice and two patients
+        // never both get the last online one (BEGIN IMMEDIATE on SQLite, the schedule lock on PostgreSQL).
         bool queued;
         DateTime? notice;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using (var transaction = await engine.BeginScheduleTransactionAsync(db, appointmentId: null, [command.PractitionerId], cancellationToken))
         {
             if (await booker.RefuseAsync(db, command, cancellationToken) is { } refused)
             {
@@ -116,9 +121,8 @@ public sealed partial class AppointmentService(
     {
         var actor = await authorization.RequireAsync(Permission.UseCalendar);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var appointment = await db.Set<Appointment>().Include(a => a.AppointmentType)
-            .SingleOrDefaultAsync(a => a.Id == command.AppointmentId, cancellationToken);
+        var (transaction, appointment) = await BeginOnAppointmentAsync(db, command.AppointmentId, command.PractitionerId, cancellationToken);
+        await using var _ = transaction;
         if (appointment is null || appointment.Version != command.ExpectedVersion)
         {
             return Result.Fail(ChangedBySomeoneElse);
@@ -163,6 +167,29 @@ public sealed partial class AppointmentService(
         await SignalAsync(due.Queued, due.Notice);
         calendarNotifier.Publish(new CalendarChange(CalendarChangeKind.Moved, appointment.Id, appointment.PractitionerId, appointment.StartUtc, appointment.EndUtc, previousStart, previousPractitioner));
         return Result<Appointment>.Ok(appointment);
+    }
+
+    /// <summary>
+    /// Begins a change to an appointment holding its practitioner's schedule (and, for a move, the
+    /// schedule of <paramref name="movingTo"/>, with the appointment's type), and reads it as it now
+    /// stands (null when it is gone).
+    /// </summary>
+    private async Task<(ScheduleTransaction Transaction, Appointment? Appointment)> BeginOnAppointmentAsync(ClinicDbContext db, int appointmentId, int? movingTo, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var transaction = await engine.BeginScheduleTransactionAsync(db, appointmentId, movingTo is { } to ? [to] : [], cancellationToken);
+            IQueryable<Appointment> appointments = movingTo is null ? db.Set<Appointment>() : db.Set<Appointment>().Include(a => a.AppointmentType);
+            var appointment = await appointments.SingleOrDefaultAsync(a => a.Id == appointmentId, cancellationToken);
+            if (appointment is null || transaction.Holds(appointment.PractitionerId))
+            {
+                return (transaction, appointment);
+            }
+
+            // It was moved to another practitioner while this waited for the schedule: begin again with theirs.
+            await transaction.DisposeAsync();
+            db.ChangeTracker.Clear();
+        }
     }
 
     internal static Task<bool> OverlapsAsync(ClinicDbContext db, int practitionerId, DateTime startUtc, DateTime endUtc, int? exceptId, CancellationToken cancellationToken) =>

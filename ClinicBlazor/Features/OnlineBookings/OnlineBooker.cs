@@ -20,6 +20,7 @@ internal sealed class OnlineBooker(
     string manageLinkBase,
     OnlineSlots slots,
     PrivateLinks privateLinks,
+    IDatabaseEngine engine,
     TimeProvider clock) : Booker
 {
     private readonly (string Token, byte[] Hash) link = BookingToken.Create();
@@ -50,7 +51,9 @@ internal sealed class OnlineBooker(
         var first = details.FirstName.Trim();
         var last = details.LastName.Trim();
 
-        // The same person booking again keeps one record; nothing about the match is shown to the visitor.
+        // The same person booking again keeps one record, even twice at once (with two practitioners:
+        // their schedules do not keep them apart); nothing about the match is shown to the visitor.
+        await engine.LockPatientDetailsAsync(db, email, cancellationToken);
         var existing = await db.Set<Patient>()
             .Where(p => EF.Functions.Collate(p.Email, "NOCASE") == email
                         && EF.Functions.Collate(p.FirstName, "NOCASE") == first

@@ -34,6 +34,7 @@ public sealed class OnlineBookingService(
     OnlineSlots slots,
     AppointmentService appointments,
     PrivateLinks privateLinks,
+    IDatabaseEngine engine,
     TimeProvider clock)
 {
     public const string SlotJustTaken = "Sorry, that time was just taken. Please choose another time.";
@@ -92,7 +93,7 @@ public sealed class OnlineBookingService(
         }
 
         // Through the one way in: the slot is checked again, and the confirmation queued, in the booking's transaction.
-        var booker = new OnlineBooker(clinic, details, mobile.Value!, manageLinkBase, slots, privateLinks, clock);
+        var booker = new OnlineBooker(clinic, details, mobile.Value!, manageLinkBase, slots, privateLinks, engine, clock);
         var booked = await appointments.BookAsync(new BookAppointment(0, practitionerId, type.Id, startUtc), booker, cancellationToken);
 
         // Whatever refused it (the time taken, the practitioner no longer offered), the patient's answer is another time.

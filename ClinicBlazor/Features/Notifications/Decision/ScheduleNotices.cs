@@ -29,16 +29,14 @@ public sealed class ScheduleNotices(IOptions<NotificationsOptions> options)
             }
         }
 
-        var practitioner = await PractitionerAsync(db, appointment.PractitionerId, cancellationToken);
-        var details = await DetailsAsync(db, appointment.Id, cancellationToken);
+        var (practitioner, details) = await PractitionerAndDetailsAsync(db, appointment.Id, cancellationToken);
         return Record(db, NoticeKind.Cancellation, appointment, practitioner, details, ScheduleActor.Of(canceller), nowUtc)!;
     }
 
     /// <summary>A new booking: the practitioner's notice when they chose to hear of new bookings.</summary>
     public async Task<IReadOnlyList<CancellationNotice>> RecordBookingAsync(ClinicDbContext db, Appointment appointment, Booker booker, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        var practitioner = await PractitionerAsync(db, appointment.PractitionerId, cancellationToken);
-        var details = await DetailsAsync(db, appointment.Id, cancellationToken);
+        var (practitioner, details) = await PractitionerAndDetailsAsync(db, appointment.Id, cancellationToken);
         return Record(db, NoticeKind.NewBooking, appointment, practitioner, details, ScheduleActor.Of(booker), nowUtc) is { } notice ? [notice] : [];
     }
 
@@ -189,6 +187,19 @@ public sealed class ScheduleNotices(IOptions<NotificationsOptions> options)
 
     private static Task<Practitioner> PractitionerAsync(ClinicDbContext db, int practitionerId, CancellationToken cancellationToken) =>
         db.Set<Practitioner>().AsNoTracking().SingleAsync(p => p.Id == practitionerId, cancellationToken);
+
+    /// <summary>
+    /// The appointment's practitioner as stored (not for a move, whose new practitioner is not saved
+    /// yet) and its details, in one query.
+    /// </summary>
+    private static async Task<(Practitioner Practitioner, AppointmentDetails Details)> PractitionerAndDetailsAsync(ClinicDbContext db, int appointmentId, CancellationToken cancellationToken)
+    {
+        var row = await db.Set<Appointment>().AsNoTracking()
+            .Where(a => a.Id == appointmentId)
+            .Select(a => new { a.Practitioner, Details = new AppointmentDetails(a.Patient!.FirstName, a.Patient.LastName, a.AppointmentType!.Name) })
+            .SingleAsync(cancellationToken);
+        return (row.Practitioner!, row.Details);
+    }
 
     private static Task<AppointmentDetails> DetailsAsync(ClinicDbContext db, int appointmentId, CancellationToken cancellationToken) =>
         db.Set<Appointment>().AsNoTracking()

@@ -122,6 +122,8 @@ internal sealed class EmailNoticeStep(
 
     public async Task<NoticeOutcome> RecordAsync(ClinicDbContext db, Claimed claim, Sent sent, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        // Locked before they are read: a reinstatement committed meanwhile is seen here (its follow-up is added).
+        await engine.LockDeliveriesAsync(db, claim.Batch.DeliveryIds, cancellationToken);
         var outbox = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == claim.OutboxMessageId, cancellationToken);
         var deliveries = await db.Set<NoticeDelivery>().Include(d => d.Notice).ThenInclude(n => n!.Deliveries)
             .Include(d => d.Attempts.Where(a => a.OutboxMessageId == claim.OutboxMessageId))

@@ -105,6 +105,8 @@ internal sealed class SmsNoticeStep(
 
     public async Task<NoticeOutcome> RecordAsync(ClinicDbContext db, Claimed claim, SmsSendResult sent, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        // Locked before it is read: a reinstatement committed meanwhile is seen here (its follow-up is added).
+        await engine.LockDeliveriesAsync(db, [claim.DeliveryId], cancellationToken);
         var delivery = await db.Set<NoticeDelivery>().Include(d => d.Notice).ThenInclude(n => n!.Deliveries).Include(d => d.Attempts)
             .SingleAsync(d => d.Id == claim.DeliveryId, cancellationToken);
         var attempt = delivery.Attempts.Single(a => a.Id == claim.AttemptId);

@@ -11,6 +11,7 @@ public sealed class DeliveryResend(
     IDbContextFactory<ClinicDbContext> dbFactory,
     ClinicAuthorization authorization,
     NoticeSignal signal,
+    IDatabaseEngine engine,
     TimeProvider clock)
 {
     /// <summary>An admin's Resend of a failed delivery: a new delivery of the same notice and channel, due now.</summary>
@@ -20,8 +21,10 @@ public sealed class DeliveryResend(
         var now = clock.GetUtcNow().UtcDateTime;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // BEGIN IMMEDIATE: two admins clicking Resend at once make one new delivery (one SMS charge), not two.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The failed delivery is locked before it is read (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
+            // PostgreSQL): two admins clicking Resend at once make one new delivery (one SMS charge), not two.
+            await using var transaction = await engine.BeginNarrowTransactionAsync(db, cancellationToken);
+            await engine.LockDeliveriesAsync(db, [deliveryId], cancellationToken);
             var failed = await db.Set<NoticeDelivery>().Include(d => d.Notice).SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
             if (failed is null || failed.State != DeliveryState.Failed)
             {
