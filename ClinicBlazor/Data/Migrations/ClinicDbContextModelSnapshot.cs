@@ -606,7 +606,8 @@ namespace ClinicBlazor.Data.Migrations
 
                     b.HasIndex("FallbackForMessageId");
 
-                    b.HasIndex("State");
+                    b.HasIndex("State")
+                        .HasFilter("\"State\" = 'Pending' OR \"LeaseUntilUtc\" IS NOT NULL");
 
                     b.ToTable("OutboxMessage");
                 });

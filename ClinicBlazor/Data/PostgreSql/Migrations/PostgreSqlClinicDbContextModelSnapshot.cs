@@ -627,7 +627,8 @@ namespace ClinicBlazor.Data.PostgreSql.Migrations
 
                     b.HasIndex("FallbackForMessageId");
 
-                    b.HasIndex("State");
+                    b.HasIndex("State")
+                        .HasFilter("\"State\" = 'Pending' OR \"LeaseUntilUtc\" IS NOT NULL");
 
                     b.ToTable("OutboxMessage");
                 });

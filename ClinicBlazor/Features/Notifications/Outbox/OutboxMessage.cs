@@ -129,7 +129,10 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Error).HasMaxLength(1000);
         builder.Property(m => m.ProtectedLink).HasMaxLength(2000);
         builder.HasIndex(m => m.CreatedAtUtc);
-        builder.HasIndex(m => m.State);
+        // Only what the dispatcher looks for (Pending, or claimed under a lease): a notice email's own row,
+        // written Sending without a lease and then Sent, never enters it, so its send writes no index pages
+        // (with every row indexed, each notice email wrote 2 more log pages: 12 instead of 10).
+        builder.HasIndex(m => m.State).HasFilter("\"State\" = 'Pending' OR \"LeaseUntilUtc\" IS NOT NULL");
         builder.HasIndex(m => m.FallbackForMessageId);
     }
 }
