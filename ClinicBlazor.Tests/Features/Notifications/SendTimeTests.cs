@@ -32,9 +32,7 @@ public sealed class SendTimeTests : IClassFixture<MaildevServer>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await maildev.StartAsync();
-        await maildev.ClearAsync();
-        _ = app.ServerAddress;
+        await app.StartWithAsync(maildev);
         await app.SetNoticesAsync(Priya, NotificationMethod.Email);
         await app.SetNoticesAsync(Tom, NotificationMethod.Email);
         await app.TellPatientsAsync(byEmail: false);
