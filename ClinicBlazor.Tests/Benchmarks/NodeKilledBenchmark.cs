@@ -120,7 +120,7 @@ public sealed class NodeKilledBenchmark
             atKill = await db.Set<NoticeDelivery>().AsNoTracking().Where(d => deliveries.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.State);
         }
 
-        // When each delivery is first seen Sent, polled every 100 ms: its SentAtUtc is its run's start, not the send's end.
+        // When each delivery is first seen Sent, polled every 100 ms: the takeover is timed on the benchmark's own clock, from outside both nodes.
         var sentAt = new Dictionary<int, DateTime>();
         var settled = Deadline.In(TimeSpan.FromMinutes(3));
         while (sentAt.Count < deliveries.Count && !settled.Passed)
