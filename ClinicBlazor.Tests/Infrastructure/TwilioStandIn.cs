@@ -53,7 +53,23 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
     public TimeSpan AnswerDelay { get; set; }
 
     private readonly Random chance = new(20429);
+    private readonly List<SlotGap> gaps = [];
     private long nextSlotTicks;
+
+    /// <summary>
+    /// With <see cref="RequestsPerSecond"/>: each time a request arrived after its slot had passed unused,
+    /// when the unused time began and how long it lasted (the provider's capacity the client left idle).
+    /// </summary>
+    public IReadOnlyList<SlotGap> IdleGaps
+    {
+        get
+        {
+            lock (gate)
+            {
+                return gaps.ToList();
+            }
+        }
+    }
 
     public IReadOnlyList<StandInRequest> Requests
     {
@@ -225,7 +241,13 @@ public sealed class TwilioStandIn : IAsyncLifetime, IAsyncDisposable
         long slot;
         lock (gate)
         {
-            slot = Math.Max(DateTime.UtcNow.Ticks, nextSlotTicks);
+            var now = DateTime.UtcNow.Ticks;
+            if (nextSlotTicks > 0 && now > nextSlotTicks)
+            {
+                gaps.Add(new SlotGap(new DateTime(nextSlotTicks, DateTimeKind.Utc), TimeSpan.FromTicks(now - nextSlotTicks)));
+            }
+
+            slot = Math.Max(now, nextSlotTicks);
             nextSlotTicks = slot + interval;
         }
 
@@ -377,6 +399,9 @@ public sealed record StandInRequest(
     string? BasicPassword,
     IReadOnlyDictionary<string, string> Form,
     DateTime ArrivedUtc);
+
+/// <summary>Time the rate-limited stand-in stood idle: from <paramref name="FromUtc"/>, when a slot was free, for <paramref name="Length"/>.</summary>
+public sealed record SlotGap(DateTime FromUtc, TimeSpan Length);
 
 /// <summary>A message in the stand-in's log (what the list endpoint returns).</summary>
 public sealed record StandInMessage(string Sid, string To, string Body, string Status, DateTime DateCreatedUtc, DateTime? DateSentUtc);

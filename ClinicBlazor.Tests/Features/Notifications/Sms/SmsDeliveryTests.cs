@@ -34,10 +34,11 @@ public class SmsDeliveryTests : IAsyncLifetime
 
     public async Task InitializeAsync() => await StartAsync(timeoutSeconds: 10);
 
-    private async Task StartAsync(int timeoutSeconds)
+    private async Task StartAsync(int timeoutSeconds, int parallelSends = 4)
     {
         await twilio.InitializeAsync();
-        app = NoticeTestKit.NewApp(batchWindowSeconds: 0, provider: provider);
+        app = NoticeTestKit.NewApp(batchWindowSeconds: 0, provider: provider)
+            .With("Notifications:MaxParallelSends", parallelSends.ToString(System.Globalization.CultureInfo.InvariantCulture));
         app.WithTwilio(twilio, timeoutSeconds);
 
         _ = app.ServerAddress;
@@ -94,6 +95,44 @@ public class SmsDeliveryTests : IAsyncLifetime
         Assert.Equal(2, delivery.Attempts.Count);
         Assert.Equal(2, twilio.MessagePosts.Count);
         Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
+        await app.AssertLedgerMatchesBalanceAsync();
+    }
+
+    [Fact]
+    public async Task A_429_goes_again_in_the_same_run_once_its_backoff_is_over_while_the_run_has_others_to_send()
+    {
+        await DisposeAsync();
+        await StartAsync(timeoutSeconds: 10, parallelSends: 1);
+        twilio.Enqueue(StandInReply.TooManyRequests());
+        var appointments = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            var appointment = await app.AddAppointmentAsync(Priya, NoticeTestKit.NightSlot.AddHours(i));
+            await app.CancelAsAsync(Sam, appointment.Id);
+            appointments.Add(appointment.Id);
+        }
+
+        // Each claim a minute after the one before on the app's clock: the refused SMS's backoff (30 s,
+        // at most 36 s with its jitter) is over after the second claim, while the third still waits.
+        app.Services.GetRequiredService<SmsNotices>().BeforeClaim = _ =>
+        {
+            app.Clock!.Advance(TimeSpan.FromMinutes(1));
+            return Task.CompletedTask;
+        };
+        await app.DispatchAsync();
+
+        var posts = twilio.MessagePosts.Select(p => p.Form["Body"]).ToList();
+        Assert.Equal(4, posts.Count);
+        Assert.Equal(posts[0], posts[2]);
+        Assert.Equal(3, posts.Distinct().Count());
+        foreach (var appointmentId in appointments)
+        {
+            var delivery = (await app.NoticeForAsync(appointmentId)).Deliveries.Single(d => d.Channel == NoticeChannel.Sms);
+            Assert.Equal(DeliveryState.Sent, delivery.State);
+            Assert.Equal(-1, await app.NetChargeAsync(delivery.Id));
+        }
+
+        Assert.Equal(3, twilio.Messages.Count);
         await app.AssertLedgerMatchesBalanceAsync();
     }
 

@@ -16,12 +16,18 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
     /// <summary>How long a claim stays ours (<c>Notifications:LeaseSeconds</c>); after that (the process died) it is taken up again.</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
 
+    /// <summary>A run's clock: <paramref name="nowUtc"/> moved on by the time the app's clock runs from now.</summary>
+    public RunClock ClockFrom(DateTime nowUtc) => new(nowUtc, clock);
+
     /// <summary>
     /// Runs <paramref name="chunks"/> through <paramref name="step"/>, <paramref name="parallel"/> at a
     /// time: each chunk is claimed in one transaction, then its claims are sent and recorded one after
     /// another. With <paramref name="runDb"/> (one context on an open connection, for a sequential run)
-    /// every claim uses it; otherwise each transaction has a context of its own. Each outcome is recorded
-    /// at its send's end: <paramref name="nowUtc"/> moved on by the time the app's clock has run since.
+    /// every claim uses it; otherwise each transaction has a context of its own. Each chunk is claimed,
+    /// and each outcome recorded, at that moment of the run: <paramref name="nowUtc"/> moved on by the
+    /// time the app's clock has run since (<paramref name="runClock"/>, when the caller keeps it too).
+    /// <paramref name="recorded"/> hears of each outcome once it is committed. The chunks are taken
+    /// one at a time as a sender is free, so a lazy <paramref name="chunks"/> may still add to them.
     /// Returns each claim's result.
     /// </summary>
     public async Task<IReadOnlyList<TResult>> RunAsync<TDue, TClaim, TSent, TResult>(
@@ -30,7 +36,9 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
         DateTime nowUtc,
         CancellationToken cancellationToken,
         int parallel = 1,
-        ClinicDbContext? runDb = null)
+        ClinicDbContext? runDb = null,
+        RunClock? runClock = null,
+        Action<TClaim, TResult>? recorded = null)
         where TClaim : class
         where TResult : class
     {
@@ -41,7 +49,7 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
 
         var results = new List<TResult>();
         var run = Stopwatch.StartNew();
-        var runStarted = clock.GetTimestamp();
+        var now = runClock ?? ClockFrom(nowUtc);
         var each = new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(chunks, each, async (chunk, token) =>
         {
@@ -50,7 +58,7 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
             // The lease runs from this claim, not from the run's start: a claim made late in a long run
             // must not look abandoned to another node the moment it is made.
             var leaseUntil = nowUtc + run.Elapsed + Lease;
-            var claims = await InTransactionAsync(runDb, step.LocksWhatItClaims, db => step.ClaimAsync(db, chunk, nowUtc, leaseUntil, token), token);
+            var claims = await InTransactionAsync(runDb, step.LocksWhatItClaims, db => step.ClaimAsync(db, chunk, now.UtcNow, leaseUntil, token), token);
             var leaseTakenAt = Stopwatch.GetTimestamp();
             for (var i = 0; i < claims.Count; i++)
             {
@@ -64,13 +72,15 @@ public sealed class DeliveryPipeline(IDbContextFactory<ClinicDbContext> dbFactor
 
                 var claim = claims[i];
                 var sent = await step.SendAsync(claim, i + 1 < claims.Count ? claims[i + 1] : null, token);
-                var sentAtUtc = nowUtc + clock.GetElapsedTime(runStarted);
+                var sentAtUtc = now.UtcNow;
                 var result = await step.TryRecordQuicklyAsync(claim, sent, sentAtUtc, token)
                              ?? await InTransactionAsync(null, step.LocksWhatItClaims, db => step.RecordAsync(db, claim, sent, sentAtUtc, token), token);
                 lock (results)
                 {
                     results.Add(result);
                 }
+
+                recorded?.Invoke(claim, result);
             }
         });
         return results;

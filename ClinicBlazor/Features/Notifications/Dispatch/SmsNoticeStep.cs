@@ -117,6 +117,7 @@ internal sealed class SmsNoticeStep(
             return new NoticeOutcome(true, delivery.RecordSent(attempt, nowUtc, accepted.Sid));
         }
 
+        DateTime? retryAt = null;
         switch (sent)
         {
             case SmsAmbiguous ambiguous:
@@ -129,6 +130,7 @@ internal sealed class SmsNoticeStep(
                 attempt.Finish(nowUtc, AttemptOutcome.Transient, null, transient.Reason);
                 await RefundOpenChargesAsync(db, delivery, $"not sent: {transient.Reason}", cancellationToken);
                 delivery.RetryOrDrop(nowUtc, retry, transient.Reason, retryAfter: transient.RetryAfter);
+                retryAt = delivery.State == DeliveryState.Retrying ? delivery.NextAttemptAtUtc : null;
                 break;
 
             case SmsAccountProblem account:
@@ -156,7 +158,7 @@ internal sealed class SmsNoticeStep(
 
         outbox?.MarkNotSent(attempt.Error);
         logger.LogWarning("SMS delivery {DeliveryId} not sent: {Result}", claim.DeliveryId, LogRedaction.Redact(sent.ToString()));
-        return NoticeOutcome.NotSent;
+        return retryAt is null ? NoticeOutcome.NotSent : NoticeOutcome.NotSent with { RetryAtUtc = retryAt };
     }
 
     private static string Describe(int? code, string message) => code is null ? message : $"{code}: {message}";

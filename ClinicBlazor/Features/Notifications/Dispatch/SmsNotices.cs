@@ -11,6 +11,8 @@ namespace ClinicBlazor.Features.Notifications;
 /// Sends the notices' due SMS of one run through <see cref="DeliveryPipeline"/>, several at once
 /// (<c>Notifications:MaxParallelSends</c>): first the provider's log is read for those that may
 /// already have gone (<see cref="SmsReconcileStep"/>), then the rest are sent (<see cref="SmsNoticeStep"/>).
+/// An SMS the provider turns away for a while (a 429) goes again in the same run once its backoff is
+/// over, while the run still has others to send (<see cref="RunQueue{T}"/>).
 /// </summary>
 public sealed class SmsNotices(
     IDbContextFactory<ClinicDbContext> dbFactory,
@@ -57,7 +59,17 @@ public sealed class SmsNotices(
         var settled = reconciled.Where(r => r.Settled).ToDictionary(r => r.DeliveryId);
 
         var step = new SmsNoticeStep(engine, sender, credits, clinic, options.Value.Retry, BeforeClaim, logger);
-        var sent = await pipeline.RunAsync(step, due.Where(d => !settled.ContainsKey(d.Id)).Select(d => new[] { d.Id }), nowUtc, cancellationToken, parallel);
+        var runClock = pipeline.ClockFrom(nowUtc);
+        var queue = new RunQueue<int>(due.Where(d => !settled.ContainsKey(d.Id)).Select(d => d.Id), runClock);
+        var sent = await pipeline.RunAsync(
+            step, queue.Chunks(), nowUtc, cancellationToken, parallel, runClock: runClock,
+            recorded: (claim, outcome) =>
+            {
+                if (outcome.RetryAtUtc is { } retryAt)
+                {
+                    queue.RetryAt(claim.DeliveryId, retryAt);
+                }
+            });
         return [.. settled.Values.Select(r => r.Outcome).OfType<NoticeOutcome>(), .. sent];
     }
 }
