@@ -108,7 +108,7 @@ public sealed class WritersBenchmark
             ],
             postgreSql
                 ? $"{Writers} writers × {RoundsPerWriter} measured rounds after {WarmUpRounds} unmeasured ones (cancel one booked appointment, book one new), each through AppointmentService with its own context, on the tests' throw-away PostgreSQL 15 on loopback (fsync off: the app's and the locks' cost, not a disk's); each transaction holds the writer lock shared and waits only for the schedule of the practitioner it changes (`pg_advisory_xact_lock(space, practitioner id)`) and the deliveries of the appointment's open notices; the writers book for four practitioners and cancel the demo clinic's appointments in id order, whoever's they are."
-                : $"{Writers} writers × {RoundsPerWriter} measured rounds after {WarmUpRounds} unmeasured ones (cancel one booked appointment, book one new), each through AppointmentService with its own context and a BEGIN IMMEDIATE transaction; WAL journal, busy_timeout 10 s.");
+                : $"{Writers} writers × {RoundsPerWriter} measured rounds after {WarmUpRounds} unmeasured ones (cancel one booked appointment, book one new), each through AppointmentService with its own context and a BEGIN IMMEDIATE transaction, the writers queueing for it first come, first served (SqliteWriterQueue); WAL journal, busy_timeout 10 s for a writer in another process.");
 
         Assert.Equal(0, lockedErrors);
         Assert.Empty(otherErrors);
