@@ -70,9 +70,19 @@ public sealed class SqliteEngine(SqliteWriterQueue writers) : IDatabaseEngine
         return Task.FromResult<IReadOnlySet<int>>(practitionerIds.ToHashSet());
     }
 
-    public Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken) =>
+        AllHeldAlready(db, deliveryIds);
+
+    public Task<IReadOnlySet<int>> LockFreeOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken) =>
+        AllHeldAlready(db, messageIds);
+
+    public Task LockOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken) =>
+        AllHeldAlready(db, messageIds);
+
+    /// <summary>The transaction's BEGIN IMMEDIATE already holds every row: each one is its.</summary>
+    private static Task<IReadOnlySet<int>> AllHeldAlready(ClinicDbContext db, IReadOnlyCollection<int> ids)
     {
         db.RequireNarrowLockTransaction();
-        return Task.FromResult<IReadOnlySet<int>>(deliveryIds.ToHashSet());
+        return Task.FromResult<IReadOnlySet<int>>(ids.ToHashSet());
     }
 }
