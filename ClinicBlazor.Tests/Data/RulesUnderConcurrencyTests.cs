@@ -5,6 +5,7 @@ using ClinicBlazor.Features.Notifications.Email;
 using ClinicBlazor.Features.OnlineBookings;
 using ClinicBlazor.Features.Patients;
 using ClinicBlazor.Features.Settings;
+using ClinicBlazor.Features.SmsCredits;
 using ClinicBlazor.Features.Staff;
 using ClinicBlazor.Tests.Data.PostgreSql;
 using ClinicBlazor.Tests.Features.Calendar;
@@ -20,7 +21,8 @@ namespace ClinicBlazor.Tests.Data;
 /// Rules that read, check and write in one transaction, raced from separate connections (as two
 /// nodes would race them). On SQLite BEGIN IMMEDIATE serialises them; on PostgreSQL each holds the
 /// writer lock shared and its own narrow locks: a booking its practitioner's schedule, a Resend its
-/// failed delivery, the dispatcher's claims a practitioner's email and the delivery rows. More races of
+/// failed delivery, the dispatcher's claims a practitioner's email, the delivery rows and the queued
+/// messages' Outbox rows. More races of
 /// the schedules are in <see cref="ScheduleLocksTests"/>; the last online slot (two patients), the SMS
 /// claim and charge and the refund are raced by their own feature tests, which run on both providers
 /// (see OnPostgreSql.cs).
@@ -189,6 +191,48 @@ public abstract class RulesUnderConcurrencyTests(FakeClockClinicAppFactory app)
             var emails = deliveries.Where(d => d.Channel == NoticeChannel.Email).GroupBy(d => d.Attempts.Single().OutboxMessageId).ToList();
             Assert.Equal(practitioners.Length, emails.Count);
             Assert.All(emails, digest => Assert.Equal(3, digest.Count()));
+        }
+    }
+
+    [Fact]
+    public async Task Two_nodes_sending_the_queued_messages_at_once_send_and_charge_each_once_every_round()
+    {
+        await app.SetSmsBalanceAsync(1000);
+        var queued = app.Services.GetRequiredService<QueuedMessages>();
+        var sender = app.Services.GetRequiredService<IEmailSender>();
+        for (var round = 0; round < 10; round++)
+        {
+            var now = app.Clock!.GetUtcNow().UtcDateTime;
+            List<int> messages;
+            await using (var db = await app.CreateDbContextAsync())
+            {
+                var rows = Enumerable.Range(0, 3).SelectMany(i => new[]
+                {
+                    OutboxQueue.Sms(db, $"+6141234560{i}", $"Round {round}, message {i}", "Race", practitionerId: null, now),
+                    OutboxQueue.Email(db, new EmailMessage($"patient{i}@patients.example", $"Round {round}", $"Message {i}", null), "Race", practitionerId: null, now),
+                }).ToList();
+                await db.SaveChangesAsync();
+                messages = rows.Select(r => r.Id).ToList();
+            }
+
+            // Two nodes' runs, each with its own connections and SMTP session, started at one moment.
+            using var barrier = new Barrier(2);
+            var runs = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                await using var session = await sender.OpenSessionAsync(CancellationToken.None);
+                barrier.SignalAndWait();
+                return await queued.SendDueAsync(session, now, messages);
+            })).ToArray();
+            var claimed = (await Task.WhenAll(runs)).SelectMany(run => run).Select(m => m.Id).ToList();
+
+            // A message either run passed over (locked, or already claimed) is not in its results.
+            Assert.Equal(messages.Order(), claimed.Order());
+            await using var check = await app.CreateDbContextAsync();
+            var sent = await check.Set<OutboxMessage>().AsNoTracking().Where(m => messages.Contains(m.Id)).ToListAsync();
+            Assert.All(sent, m => Assert.Equal((OutboxMessageState.Sent, 1), (m.State, m.AttemptCount)));
+            var charges = await check.Set<SmsCreditLedgerEntry>().AsNoTracking().Where(e => e.OutboxMessageId != null && messages.Contains(e.OutboxMessageId.Value)).ToListAsync();
+            Assert.Equal(3, charges.Count);
+            Assert.Equal(3, charges.Select(e => e.OutboxMessageId).Distinct().Count());
         }
     }
 }

@@ -27,10 +27,11 @@ public static class DataExtensions
         else
         {
             builder.Services.AddSingleton<SqlitePragmas>();
+            builder.Services.AddSingleton<Sqlite.SqliteWriterQueue>();
             builder.Services.AddSingleton<IDatabaseEngine, Sqlite.SqliteEngine>();
-            builder.Services.AddDbContextFactory<ClinicDbContext>((services, options) => options
+            builder.Services.AddDbContextFactory<ClinicDbContext>((services, options) => services.GetRequiredService<Sqlite.SqliteWriterQueue>().Join(options
                 .UseSqlite(ConnectionString(services.GetRequiredService<IConfiguration>()), sqlite => sqlite.MigrationsAssembly(typeof(ClinicDbContext).Assembly.FullName))
-                .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
+                .AddInterceptors(services.GetRequiredService<SqlitePragmas>())));
         }
 
         // Keys in the database, under one application name: a cookie or antiforgery token issued by

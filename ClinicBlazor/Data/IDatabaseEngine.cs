@@ -66,4 +66,14 @@ public interface IDatabaseEngine
     /// waiting for the rest, and returns the ids it locked. Statements after it see their latest state.
     /// </summary>
     Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In a narrow transaction: locks those of the Outbox rows that no other transaction holds, without
+    /// waiting for the rest (another node is claiming or recording them), and returns the ids it locked.
+    /// Statements after it see their latest state.
+    /// </summary>
+    Task<IReadOnlySet<int>> LockFreeOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken);
+
+    /// <summary>In a narrow transaction: waits for and locks the Outbox rows (<c>FOR UPDATE</c>); what is read after it is current.</summary>
+    Task LockOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken);
 }

@@ -9,7 +9,7 @@ namespace ClinicBlazor.Data;
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = Sqlite.SqliteEngine.ConnectionPragmas;
+    private static readonly string Pragmas = Sqlite.SqliteEngine.ConnectionPragmas;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

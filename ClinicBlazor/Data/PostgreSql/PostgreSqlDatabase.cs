@@ -10,13 +10,16 @@ public static class PostgreSqlDatabase
     /// <summary>Held while a node migrates and seeds, so two nodes starting at once seed once.</summary>
     public const long StartupLockKey = 0x436C696E6963_02;
 
+    /// <summary>Statements each connection keeps prepared: the app runs fewer distinct ones often.</summary>
+    private const int AutoPreparedStatements = 100;
+
     internal static WebApplicationBuilder AddPostgreSqlClinicData(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<PostgreSqlWriterLock>();
         services.AddSingleton<IDatabaseEngine, PostgreSqlEngine>();
         services.AddDbContextFactory<PostgreSqlClinicDbContext>((provider, options) => options
-            .UseNpgsql(DataExtensions.ConnectionString(provider.GetRequiredService<IConfiguration>()),
+            .UseNpgsql(AppConnectionString(provider.GetRequiredService<IConfiguration>()),
                 npgsql => npgsql.MigrationsAssembly(typeof(PostgreSqlClinicDbContext).Assembly.FullName))
             .AddInterceptors(provider.GetRequiredService<PostgreSqlWriterLock>()));
 
@@ -31,6 +34,22 @@ public static class PostgreSqlDatabase
         return builder;
     }
 
+    /// <summary>
+    /// The app's own connections: the configured string, with Npgsql preparing the statements it runs
+    /// often (<c>Max Auto Prepare</c>) unless the operator set it: PostgreSQL then parses and plans a
+    /// cancellation's dozen statements once per connection, not each time.
+    /// </summary>
+    internal static string AppConnectionString(IConfiguration configuration)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(DataExtensions.ConnectionString(configuration));
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        return settings.ConnectionString;
+    }
+
     internal static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var connectionString = DataExtensions.ConnectionString(services.GetRequiredService<IConfiguration>());
@@ -43,7 +62,7 @@ public static class PostgreSqlDatabase
         await db.Database.MigrateAsync(cancellationToken);
 
         // Migrate may have created the citext extension: the pool's connections must learn its type.
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
         await connection.OpenAsync(cancellationToken);
         await connection.ReloadTypesAsync(cancellationToken);
     }

@@ -112,20 +112,20 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         await IdsAsync(db, TryLockPractitioners, practitionerIds, cancellationToken);
 
     /// <summary><c>FOR UPDATE SKIP LOCKED</c>: a delivery another node is claiming or recording is left to it.</summary>
-    public async Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken)
-    {
-        var deliveries = new ModelNames(db.Model).For<NoticeDelivery>();
-        var id = deliveries[nameof(NoticeDelivery.Id)];
-        return await IdsAsync(db, $"SELECT {id} FROM {deliveries.Name} WHERE {id} = ANY($1) FOR UPDATE SKIP LOCKED", deliveryIds, cancellationToken);
-    }
+    public async Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken) =>
+        await IdsAsync(db, RowLocks<NoticeDelivery>(db, skipLocked: true), deliveryIds, cancellationToken);
 
     /// <summary><c>FOR UPDATE</c>, lowest id first (two writers locking overlapping sets cannot deadlock).</summary>
-    public async Task LockDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken)
-    {
-        var deliveries = new ModelNames(db.Model).For<NoticeDelivery>();
-        var id = deliveries[nameof(NoticeDelivery.Id)];
-        await IdsAsync(db, $"SELECT {id} FROM {deliveries.Name} WHERE {id} = ANY($1) ORDER BY {id} FOR UPDATE", deliveryIds, cancellationToken);
-    }
+    public async Task LockDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken) =>
+        await IdsAsync(db, RowLocks<NoticeDelivery>(db, skipLocked: false), deliveryIds, cancellationToken);
+
+    /// <summary><c>FOR UPDATE SKIP LOCKED</c>: a queued message another node is claiming or recording is left to it.</summary>
+    public async Task<IReadOnlySet<int>> LockFreeOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken) =>
+        await IdsAsync(db, RowLocks<OutboxMessage>(db, skipLocked: true), messageIds, cancellationToken);
+
+    /// <summary><c>FOR UPDATE</c>, lowest id first.</summary>
+    public async Task LockOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken) =>
+        await IdsAsync(db, RowLocks<OutboxMessage>(db, skipLocked: false), messageIds, cancellationToken);
 
     public async Task LockPatientDetailsAsync(ClinicDbContext db, string email, CancellationToken cancellationToken)
     {
@@ -171,6 +171,14 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         }
 
         return locked;
+    }
+
+    /// <summary>Locks the rows of <typeparamref name="TEntity"/> whose ids are the array parameter, lowest id first; with <paramref name="skipLocked"/> passing over those another transaction holds.</summary>
+    private static string RowLocks<TEntity>(ClinicDbContext db, bool skipLocked)
+    {
+        var table = new ModelNames(db.Model).For<TEntity>();
+        var id = table["Id"];
+        return $"SELECT {id} FROM {table.Name} WHERE {id} = ANY($1) ORDER BY {id} FOR UPDATE{(skipLocked ? " SKIP LOCKED" : "")}";
     }
 
     private static NpgsqlTransaction Npgsql(IDbContextTransaction transaction) => (NpgsqlTransaction)transaction.GetDbTransaction();

@@ -20,6 +20,8 @@ public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNoti
     /// <summary>Wakes every node's dispatcher for a due time, so the work is shared without waiting for each node's sweep.</summary>
     public const string NoticesChannel = "clinic_notices";
 
+    private const int MaxSignalsPerRoundTrip = 100;
+
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
 
     private readonly string node = Guid.NewGuid().ToString("N");
@@ -148,13 +150,18 @@ public sealed class PostgreSqlSignals(IConfiguration configuration, CalendarNoti
                 {
                     await using var connection = new NpgsqlConnection(connectionString);
                     await connection.OpenAsync(stoppingToken);
-                    while (outgoing.Reader.TryRead(out var signal))
+
+                    // What queued up meanwhile goes in one round trip: under load, one for many changes.
+                    await using var batch = new NpgsqlBatch(connection);
+                    while (batch.BatchCommands.Count < MaxSignalsPerRoundTrip && outgoing.Reader.TryRead(out var signal))
                     {
-                        await using var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
-                        notify.Parameters.Add(new NpgsqlParameter { Value = signal.Channel });
-                        notify.Parameters.Add(new NpgsqlParameter { Value = signal.Payload });
-                        await notify.ExecuteNonQueryAsync(stoppingToken);
+                        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
+                        {
+                            Parameters = { new NpgsqlParameter { Value = signal.Channel }, new NpgsqlParameter { Value = signal.Payload } },
+                        });
                     }
+
+                    await batch.ExecuteNonQueryAsync(stoppingToken);
                 }
                 catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
                 {

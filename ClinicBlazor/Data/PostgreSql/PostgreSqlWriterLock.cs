@@ -10,10 +10,11 @@ namespace ClinicBlazor.Data.PostgreSql;
 /// statement, so every later statement sees what the previous holder committed.
 /// <para>
 /// Most transactions take it whole (<c>pg_advisory_xact_lock</c>), here: settings, staff, patients'
-/// records, top-up, seeding, the queued messages' sends — few, short, and each rule among them holds
+/// records, top-up, seeding — few, short, and each rule among them holds
 /// without naming a lock of its own. The many take it shared (<c>pg_advisory_xact_lock_shared</c>) and
 /// keep their rules with narrow locks (<see cref="PostgreSqlEngine"/>): the dispatcher's claims and
-/// records (a practitioner's email, the delivery rows, <c>FOR UPDATE SKIP LOCKED</c>), an admin's
+/// records (a practitioner's email, the delivery rows, a queued message's Outbox row, <c>FOR UPDATE
+/// SKIP LOCKED</c>), an admin's
 /// Resend (its delivery row), and every booking, move, cancellation and reinstatement, staff or online
 /// (the schedules of the practitioners involved, and the deliveries of the appointment's open
 /// notices). They begin with <see cref="IDatabaseEngine.BeginNarrowTransactionAsync"/> or

@@ -16,15 +16,17 @@ namespace ClinicBlazor.Data.Sqlite;
 internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
 {
     private readonly ClinicDbContext db;
+    private readonly SqliteWriterQueue writers;
     private readonly SqliteConnection connection;
     private readonly SqliteCommand insertOutbox, claim, sent;
     private readonly SqliteParameter kind, to, subject, text, html, practitioner, insertNow;
     private readonly SqliteParameter claimNow, claimLease, claimPairs;
     private readonly SqliteParameter sentNow, sentProvider, sentIds, sentOutbox;
 
-    public SqliteEmailDispatchCommands(ClinicDbContext db)
+    public SqliteEmailDispatchCommands(ClinicDbContext db, SqliteWriterQueue writers)
     {
         this.db = db;
+        this.writers = writers;
         connection = (SqliteConnection)db.Database.GetDbConnection();
         var names = new ModelNames(db.Model);
         var (m, d, a, n) = (names.For<OutboxMessage>(), names.For<NoticeDelivery>(), names.For<DeliveryAttempt>(), names.For<CancellationNotice>());
@@ -112,17 +114,26 @@ internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
             ? string.Create(CultureInfo.InvariantCulture, $"[{deliveryIds[0]}]")
             : $"[{string.Join(',', deliveryIds)}]";
         sentOutbox.Value = outboxMessageId;
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        sent.Transaction = transaction;
-        var rows = await sent.ExecuteNonQueryAsync(cancellationToken);
-        sent.Transaction = null;
-        if (rows != (2 * deliveryIds.Count) + 1)
+        // Its own transaction on the connection, past EF's: it queues with the app's other writers here.
+        await writers.EnterAsync(connection, cancellationToken);
+        try
         {
-            return false;
-        }
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            sent.Transaction = transaction;
+            var rows = await sent.ExecuteNonQueryAsync(cancellationToken);
+            sent.Transaction = null;
+            if (rows != (2 * deliveryIds.Count) + 1)
+            {
+                return false;
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            writers.Leave(connection);
+        }
     }
 
     public void Dispose()

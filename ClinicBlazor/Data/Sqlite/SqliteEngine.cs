@@ -10,10 +10,13 @@ namespace ClinicBlazor.Data.Sqlite;
 /// Microsoft.Data.Sqlite begins them as <c>BEGIN IMMEDIATE</c>, so a read-then-write (a slot's
 /// re-check, a claim, a charge) holds the write lock from its first statement.
 /// </summary>
-public sealed class SqliteEngine : IDatabaseEngine
+public sealed class SqliteEngine(SqliteWriterQueue writers) : IDatabaseEngine
 {
+    /// <summary>How long a writer waits for another before "database is locked".</summary>
+    public const int BusyTimeoutMilliseconds = 10_000;
+
     /// <summary>Per connection (see <see cref="SqlitePragmas"/>): wait for a busy writer, enforce foreign keys, sync at checkpoints.</summary>
-    public const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+    public static readonly string ConnectionPragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
 
     /// <summary>Log pages (4 KB) between checkpoints while a run drains email (SQLite's default is 1,000).</summary>
     public const int RunCheckpointPages = 10_000;
@@ -36,7 +39,7 @@ public sealed class SqliteEngine : IDatabaseEngine
     public async Task EndDrainAsync(ClinicDbContext db) =>
         await db.Database.ExecuteSqlRawAsync(string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {DefaultCheckpointPages}; PRAGMA wal_checkpoint(PASSIVE);"), CancellationToken.None);
 
-    public IEmailDispatchCommands EmailDispatchCommands(ClinicDbContext db) => new SqliteEmailDispatchCommands(db);
+    public IEmailDispatchCommands EmailDispatchCommands(ClinicDbContext db) => new SqliteEmailDispatchCommands(db, writers);
 
     /// <summary>BEGIN IMMEDIATE: the file's one writer is the narrowest lock SQLite has, and it holds every rule.</summary>
     public async Task<IDbContextTransaction> BeginNarrowTransactionAsync(ClinicDbContext db, CancellationToken cancellationToken)
@@ -67,9 +70,19 @@ public sealed class SqliteEngine : IDatabaseEngine
         return Task.FromResult<IReadOnlySet<int>>(practitionerIds.ToHashSet());
     }
 
-    public Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<int>> LockFreeDeliveriesAsync(ClinicDbContext db, IReadOnlyCollection<int> deliveryIds, CancellationToken cancellationToken) =>
+        AllHeldAlready(db, deliveryIds);
+
+    public Task<IReadOnlySet<int>> LockFreeOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken) =>
+        AllHeldAlready(db, messageIds);
+
+    public Task LockOutboxMessagesAsync(ClinicDbContext db, IReadOnlyCollection<int> messageIds, CancellationToken cancellationToken) =>
+        AllHeldAlready(db, messageIds);
+
+    /// <summary>The transaction's BEGIN IMMEDIATE already holds every row: each one is its.</summary>
+    private static Task<IReadOnlySet<int>> AllHeldAlready(ClinicDbContext db, IReadOnlyCollection<int> ids)
     {
         db.RequireNarrowLockTransaction();
-        return Task.FromResult<IReadOnlySet<int>>(deliveryIds.ToHashSet());
+        return Task.FromResult<IReadOnlySet<int>>(ids.ToHashSet());
     }
 }

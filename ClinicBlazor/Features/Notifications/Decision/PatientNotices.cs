@@ -21,7 +21,7 @@ public sealed class PatientNotices(NoticeLinks links)
     public const string CancelledKind = "Patient: cancelled by the clinic";
     public const string MovedKind = "Patient: appointment moved";
 
-    private sealed record PatientDetails(string FirstName, string Email, string MobileE164, string Type, string Practitioner);
+    private sealed record PatientDetails(string FirstName, string Email, string MobileE164, string Type, string Practitioner, Clinic Clinic);
 
     /// <summary>
     /// A patient who cancelled online themselves gets an email confirming it, queued in the
@@ -40,7 +40,7 @@ public sealed class PatientNotices(NoticeLinks links)
             return false;
         }
 
-        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
+        var clinic = details.Clinic;
         var email = NoticeMessages.PatientCancellation(details.Email, details.FirstName, details.Type, details.Practitioner, appointment.StartUtc, clinic);
         OutboxQueue.Email(db, email, NoticeMessages.PatientCancellationKind, practitionerId: null, nowUtc);
         return true;
@@ -55,7 +55,7 @@ public sealed class PatientNotices(NoticeLinks links)
         }
 
         var details = await DetailsAsync(db, appointment.Id, appointment.PractitionerId, cancellationToken);
-        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
+        var clinic = details.Clinic;
         var rebook = RebookingLink(clinic);
         return await QueueAsync(
             db,
@@ -80,7 +80,7 @@ public sealed class PatientNotices(NoticeLinks links)
         var previousPractitioner = previousPractitionerId == appointment.PractitionerId
             ? null
             : await db.Set<Practitioner>().Where(p => p.Id == previousPractitionerId).Select(p => p.DisplayName).SingleAsync(cancellationToken);
-        var clinic = await db.Set<Clinic>().AsNoTracking().SingleAsync(cancellationToken);
+        var clinic = details.Clinic;
         var rebook = RebookingLink(clinic);
         return await QueueAsync(
             db,
@@ -118,14 +118,17 @@ public sealed class PatientNotices(NoticeLinks links)
         return byEmail || bySms;
     }
 
+    /// <summary>The patient, the appointment's type and practitioner, and the clinic (its one row), in one query.</summary>
     private static Task<PatientDetails> DetailsAsync(ClinicDbContext db, int appointmentId, int practitionerId, CancellationToken cancellationToken) =>
-        db.Set<Appointment>().AsNoTracking()
-            .Where(a => a.Id == appointmentId)
-            .Select(a => new PatientDetails(
-                a.Patient!.FirstName,
-                a.Patient.Email,
-                a.Patient.MobileE164,
-                a.AppointmentType!.Name,
-                db.Set<Practitioner>().Where(p => p.Id == practitionerId).Select(p => p.DisplayName).FirstOrDefault() ?? ""))
-            .SingleAsync(cancellationToken);
+        (from a in db.Set<Appointment>().AsNoTracking()
+         where a.Id == appointmentId
+         from clinic in db.Set<Clinic>().AsNoTracking()
+         select new PatientDetails(
+             a.Patient!.FirstName,
+             a.Patient.Email,
+             a.Patient.MobileE164,
+             a.AppointmentType!.Name,
+             db.Set<Practitioner>().Where(p => p.Id == practitionerId).Select(p => p.DisplayName).FirstOrDefault() ?? "",
+             clinic))
+        .SingleAsync(cancellationToken);
 }

@@ -20,8 +20,21 @@ public sealed class ScheduleNotices(IOptions<NotificationsOptions> options)
     /// <summary>Adds the notice (and its deliveries) for a cancellation to <paramref name="db"/>; the caller saves and commits.</summary>
     public async Task<CancellationNotice> RecordAsync(ClinicDbContext db, Appointment appointment, Canceller canceller, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        // One query: the practitioner as stored, the details, and the open notices with their
+        // deliveries (tracked: the fix-up fills each notice's Deliveries).
+        var row = await db.Set<Appointment>()
+            .Where(a => a.Id == appointment.Id)
+            .Select(a => new
+            {
+                a.Practitioner,
+                Details = new AppointmentDetails(a.Patient!.FirstName, a.Patient.LastName, a.AppointmentType!.Name),
+                Open = db.Set<CancellationNotice>().Where(n => n.AppointmentId == a.Id && n.ReinstatedAtUtc == null)
+                    .OrderBy(n => n.Id).Select(n => new { Notice = n, n.Deliveries }).ToList(),
+            })
+            .SingleAsync(cancellationToken);
+
         // A new-booking notice not yet sent goes with the booking; the cancellation follows its own rule.
-        foreach (var booked in await OpenNoticesAsync(db, appointment.Id, cancellationToken))
+        foreach (var booked in row.Open.Select(o => o.Notice))
         {
             if (booked.Kind == NoticeKind.NewBooking && !booked.ReachedAProvider)
             {
@@ -29,8 +42,7 @@ public sealed class ScheduleNotices(IOptions<NotificationsOptions> options)
             }
         }
 
-        var (practitioner, details) = await PractitionerAndDetailsAsync(db, appointment.Id, cancellationToken);
-        return Record(db, NoticeKind.Cancellation, appointment, practitioner, details, ScheduleActor.Of(canceller), nowUtc)!;
+        return Record(db, NoticeKind.Cancellation, appointment, row.Practitioner!, row.Details, ScheduleActor.Of(canceller), nowUtc)!;
     }
 
     /// <summary>A new booking: the practitioner's notice when they chose to hear of new bookings.</summary>

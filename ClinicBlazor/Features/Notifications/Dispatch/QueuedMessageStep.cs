@@ -11,9 +11,12 @@ namespace ClinicBlazor.Features.Notifications;
 /// The step of a queued message (a booking confirmation, a test notification, a low-balance alert),
 /// one per claim: Sending under a lease with one more attempt (an SMS charged there), sent as it was
 /// written (a confirmation's private link put back), and then sent, tried again after the backoff, or
-/// not sent for good. The result is the row as it was left.
+/// not sent for good. The result is the row as it was left. Its transactions are narrow: each locks
+/// its message's row, so on PostgreSQL they run beside the schedule changes that queue such messages
+/// and beside another node's run.
 /// </summary>
 internal sealed class QueuedMessageStep(
+    IDatabaseEngine engine,
     IEmailSession session,
     ISmsSender smsSender,
     SmsCreditLedger credits,
@@ -27,9 +30,20 @@ internal sealed class QueuedMessageStep(
         public static readonly Outcome NotTried = new(false, null, null, false, false);
     }
 
-    /// <summary>An SMS whose lease ran out may have gone: it is not sent again (nor refunded). None when it is no longer due.</summary>
+    public bool LocksWhatItClaims => true;
+
+    /// <summary>
+    /// The row is locked first, without waiting (another node claiming or recording it keeps it), then
+    /// read as it now stands. An SMS whose lease ran out may have gone: it is not sent again (nor
+    /// refunded). None when it is no longer due.
+    /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(ClinicDbContext db, IReadOnlyList<int> due, DateTime nowUtc, DateTime leaseUntilUtc, CancellationToken cancellationToken)
     {
+        if ((await engine.LockFreeOutboxMessagesAsync(db, due, cancellationToken)).Count == 0)
+        {
+            return [];
+        }
+
         var message = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == due.Single(), cancellationToken);
         if (!message.IsDue(nowUtc))
         {
@@ -63,6 +77,8 @@ internal sealed class QueuedMessageStep(
 
     public async Task<OutboxMessage> RecordAsync(ClinicDbContext db, OutboxMessage claim, Outcome sent, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        // Locked before it is read: it is held until this outcome commits, and read as it now stands.
+        await engine.LockOutboxMessagesAsync(db, [claim.Id], cancellationToken);
         var message = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == claim.Id, cancellationToken);
         if (message.State != OutboxMessageState.Sending)
         {

@@ -15,6 +15,7 @@ namespace ClinicBlazor.Features.Notifications;
 public sealed class QueuedMessages(
     IDbContextFactory<ClinicDbContext> dbFactory,
     DeliveryPipeline pipeline,
+    IDatabaseEngine engine,
     ISmsSender smsSender,
     SmsCreditLedger credits,
     PrivateLinks privateLinks,
@@ -29,7 +30,7 @@ public sealed class QueuedMessages(
     /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> SendDueAsync(IEmailSession session, DateTime nowUtc, IReadOnlyCollection<int>? only = null, CancellationToken cancellationToken = default)
     {
-        var step = new QueuedMessageStep(session, smsSender, credits, privateLinks, options.Value.Retry, logger);
+        var step = new QueuedMessageStep(engine, session, smsSender, credits, privateLinks, options.Value.Retry, logger);
         var done = new List<OutboxMessage>();
         foreach (var channel in new[] { NoticeChannel.Sms, NoticeChannel.Email })
         {
