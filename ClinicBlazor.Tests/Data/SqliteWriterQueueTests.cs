@@ -42,11 +42,7 @@ public sealed class SqliteWriterQueueTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Writers_take_the_file_in_the_order_they_asked_for_it()
     {
-        var first = await BeginAsync("first");
-        var second = BeginAsync("second");
-        await WaitUntilWaitingAsync(1);
-        var third = BeginAsync("third");
-        await WaitUntilWaitingAsync(2);
+        var (first, second, third) = await QueueThreeAsync("first", "second", "third");
 
         await first.CommitAsync();
         var secondTransaction = await WithinAsync(second);
@@ -61,11 +57,7 @@ public sealed class SqliteWriterQueueTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_transaction_disposed_unfinished_or_rolled_back_ends_its_turn()
     {
-        var disposed = await BeginAsync("disposed");
-        var rolledBack = BeginAsync("rolled back");
-        await WaitUntilWaitingAsync(1);
-        var committed = BeginAsync("committed");
-        await WaitUntilWaitingAsync(2);
+        var (disposed, rolledBack, committed) = await QueueThreeAsync("disposed", "rolled back", "committed");
 
         await disposed.DisposeAsync();
         await (await WithinAsync(rolledBack)).RollbackAsync();
@@ -92,6 +84,17 @@ public sealed class SqliteWriterQueueTests : IAsyncLifetime, IDisposable
         var transaction = await db.Database.BeginTransactionAsync();
         await db.Database.ExecuteSqlAsync($"INSERT INTO probe (writer) VALUES ({writer})");
         return transaction;
+    }
+
+    /// <summary>The first writer holds the file; the second, then the third, wait in the queue behind it.</summary>
+    private async Task<(IDbContextTransaction First, Task<IDbContextTransaction> Second, Task<IDbContextTransaction> Third)> QueueThreeAsync(string first, string second, string third)
+    {
+        var holding = await BeginAsync(first);
+        var next = BeginAsync(second);
+        await WaitUntilWaitingAsync(1);
+        var last = BeginAsync(third);
+        await WaitUntilWaitingAsync(2);
+        return (holding, next, last);
     }
 
     private async Task WaitUntilWaitingAsync(int writers)
