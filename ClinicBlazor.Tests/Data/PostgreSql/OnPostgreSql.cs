@@ -34,4 +34,6 @@ public sealed class SmsDeliveryTestsOnPostgreSql() : SmsDeliveryTests(DatabasePr
 
 public sealed class EmailDispatchCommandsTestsOnPostgreSql() : EmailDispatchCommandsTests(DatabaseProvider.PostgreSql);
 
+public sealed class SendTimeTestsOnPostgreSql(MaildevServer maildev) : SendTimeTests(maildev, DatabaseProvider.PostgreSql);
+
 public sealed class SmsCreditRaceTestsOnPostgreSql() : SmsCreditRaceTests(DatabaseProvider.PostgreSql);

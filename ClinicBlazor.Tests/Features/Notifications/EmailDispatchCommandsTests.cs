@@ -85,4 +85,81 @@ public class EmailDispatchCommandsTests : IAsyncLifetime
         var outbox = await check.Set<OutboxMessage>().SingleAsync(m => m.Kind == "Cancellation notice");
         Assert.Equal((OutboxMessageState.Sent, NoticeChannel.Email, "Cancelled"), (outbox.State, outbox.Channel, outbox.Subject));
     }
+
+    [Fact]
+    public async Task A_sent_queued_email_is_recorded_by_one_statement_exactly_as_MarkSent_leaves_it()
+    {
+        var claimed = await AddClaimedQueuedEmailAsync();
+        var sentAt = NoticeTestKit.Now.AddSeconds(3);
+        var expected = await ReadAsync(claimed.Id);
+        expected.MarkSent(sentAt, "<queued@example> (250 OK)");
+
+        Assert.True(await RecordQueuedSentAsync(claimed.Id, "<queued@example> (250 OK)", sentAt));
+
+        var recorded = await ReadAsync(claimed.Id);
+        AssertSameColumns(expected, recorded);
+        Assert.Equal((OutboxMessageState.Sent, sentAt, null, null, null, 1), (recorded.State, recorded.SentAtUtc, recorded.LeaseUntilUtc, recorded.Error, recorded.ProtectedLink, recorded.AttemptCount));
+    }
+
+    [Theory]
+    [InlineData(OutboxMessageState.Sent)]
+    [InlineData(OutboxMessageState.Pending)]
+    [InlineData(OutboxMessageState.NotSent)]
+    public async Task A_queued_email_no_longer_Sending_is_left_as_it_is_by_the_one_statement_record(OutboxMessageState meanwhile)
+    {
+        var claimed = await AddClaimedQueuedEmailAsync();
+        await using (var db = await app.CreateDbContextAsync())
+        {
+            // Another node took it once the lease ran out, and recorded its own outcome.
+            var row = await db.Set<OutboxMessage>().SingleAsync(m => m.Id == claimed.Id);
+            row.State = meanwhile;
+            row.ProviderId = meanwhile == OutboxMessageState.Sent ? "<other-node@example> (250 OK)" : null;
+            row.LeaseUntilUtc = null;
+            row.AttemptCount = 2;
+            await db.SaveChangesAsync();
+        }
+
+        var before = await ReadAsync(claimed.Id);
+
+        Assert.False(await RecordQueuedSentAsync(claimed.Id, "<queued@example> (250 OK)", NoticeTestKit.Now.AddSeconds(3)));
+
+        AssertSameColumns(before, await ReadAsync(claimed.Id));
+    }
+
+    /// <summary>A booking confirmation as a claim leaves it on its second try: Sending under a lease, its first try's error still on it, its link kept.</summary>
+    private async Task<OutboxMessage> AddClaimedQueuedEmailAsync()
+    {
+        await using var db = await app.CreateDbContextAsync();
+        var row = OutboxQueue.Email(db, new("online@patients.example", "Booking confirmed", $"Manage it: {OutboxMessage.MaskedLink}", null), "Booking confirmation", null, NoticeTestKit.Now, protectedLink: "protected-token");
+        row.State = OutboxMessageState.Sending;
+        row.AttemptCount = 1;
+        row.LeaseUntilUtc = NoticeTestKit.Now.AddMinutes(5);
+        row.Error = "the mail server could not be reached";
+        await db.SaveChangesAsync();
+        return row;
+    }
+
+    private async Task<bool> RecordQueuedSentAsync(int outboxMessageId, string providerId, DateTime nowUtc)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        using var commands = app.Services.GetRequiredService<IDatabaseEngine>().EmailDispatchCommands(db);
+        return await commands.TryRecordQueuedSentAsync(outboxMessageId, providerId, nowUtc, default);
+    }
+
+    private async Task<OutboxMessage> ReadAsync(int id)
+    {
+        await using var db = await app.CreateDbContextAsync();
+        return await db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.Id == id);
+    }
+
+    /// <summary>Every column EF maps, so the statement cannot leave out one that EF's record would write.</summary>
+    private void AssertSameColumns(OutboxMessage expected, OutboxMessage actual)
+    {
+        using var db = app.DbFactory.CreateDbContext();
+        foreach (var property in db.Model.FindEntityType(typeof(OutboxMessage))!.GetProperties())
+        {
+            Assert.True(Equals(property.PropertyInfo!.GetValue(expected), property.PropertyInfo.GetValue(actual)), $"{property.Name}: expected {property.PropertyInfo.GetValue(expected)}, got {property.PropertyInfo.GetValue(actual)}");
+        }
+    }
 }

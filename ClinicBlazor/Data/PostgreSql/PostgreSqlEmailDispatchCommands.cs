@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace ClinicBlazor.Data.PostgreSql;
 
 /// <summary>
-/// PostgreSQL's <see cref="IEmailDispatchCommands"/>, the same three writes as SQLite's with arrays
+/// PostgreSQL's <see cref="IEmailDispatchCommands"/>, the same writes as SQLite's with arrays
 /// (<c>ANY</c>, <c>unnest</c>) where SQLite reads a JSON list. Every table and column name, and every
 /// stored enum text, comes from the EF model; a test runs them against the migrated schema.
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed class PostgreSqlEmailDispatchCommands : IEmailDispatchCommands
 {
     private readonly ClinicDbContext db;
     private readonly NpgsqlConnection connection;
-    private readonly string insertOutbox, claim, sent;
+    private readonly string insertOutbox, claim, sent, queuedSent;
 
     public PostgreSqlEmailDispatchCommands(ClinicDbContext db)
     {
@@ -57,6 +57,15 @@ internal sealed class PostgreSqlEmailDispatchCommands : IEmailDispatchCommands
             UPDATE {m.Name} SET {m[nameof(OutboxMessage.State)]} = {m.Stored(nameof(OutboxMessage.State), OutboxMessageState.Sent)}, {m[nameof(OutboxMessage.SentAtUtc)]} = @now,
                 {m[nameof(OutboxMessage.ProviderId)]} = @provider, {m[nameof(OutboxMessage.Error)]} = NULL
             WHERE {m[nameof(OutboxMessage.Id)]} = @outbox;
+            """;
+
+        // What OutboxMessage.MarkSent leaves. A claim or record holding the row (FOR UPDATE) makes it wait,
+        // and it checks the state again as that writer left it: one that moved it on from Sending keeps it.
+        queuedSent = $"""
+            UPDATE {m.Name} SET {m[nameof(OutboxMessage.State)]} = {m.Stored(nameof(OutboxMessage.State), OutboxMessageState.Sent)}, {m[nameof(OutboxMessage.SentAtUtc)]} = @now,
+                {m[nameof(OutboxMessage.ProviderId)]} = @provider, {m[nameof(OutboxMessage.Error)]} = NULL, {m[nameof(OutboxMessage.NextAttemptAtUtc)]} = NULL,
+                {m[nameof(OutboxMessage.LeaseUntilUtc)]} = NULL, {m[nameof(OutboxMessage.ProtectedLink)]} = NULL
+            WHERE {m[nameof(OutboxMessage.Id)]} = @outbox AND {m[nameof(OutboxMessage.State)]} = {m.Stored(nameof(OutboxMessage.State), OutboxMessageState.Sending)}
             """;
     }
 
@@ -130,6 +139,21 @@ internal sealed class PostgreSqlEmailDispatchCommands : IEmailDispatchCommands
 
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Autocommit, one round trip; like every statement outside a transaction it takes no writer lock.</summary>
+    public async Task<bool> TryRecordQueuedSentAsync(int outboxMessageId, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(queuedSent, connection)
+        {
+            Parameters =
+            {
+                new("now", NpgsqlDbType.TimestampTz) { Value = AsUtc(nowUtc) },
+                new("provider", NpgsqlDbType.Text) { Value = providerId },
+                new("outbox", NpgsqlDbType.Integer) { Value = outboxMessageId },
+            },
+        };
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public void Dispose()

@@ -18,10 +18,11 @@ internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
     private readonly ClinicDbContext db;
     private readonly SqliteWriterQueue writers;
     private readonly SqliteConnection connection;
-    private readonly SqliteCommand insertOutbox, claim, sent;
+    private readonly SqliteCommand insertOutbox, claim, sent, queuedSent;
     private readonly SqliteParameter kind, to, subject, text, html, practitioner, insertNow;
     private readonly SqliteParameter claimNow, claimLease, claimPairs;
     private readonly SqliteParameter sentNow, sentProvider, sentIds, sentOutbox;
+    private readonly SqliteParameter queuedNow, queuedProvider, queuedOutbox;
 
     public SqliteEmailDispatchCommands(ClinicDbContext db, SqliteWriterQueue writers)
     {
@@ -76,6 +77,17 @@ internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
         sentProvider = Parameter(sent, "$provider", SqliteType.Text);
         sentIds = Parameter(sent, "$ids", SqliteType.Text);
         sentOutbox = Parameter(sent, "$outbox", SqliteType.Integer);
+
+        // What OutboxMessage.MarkSent leaves; another writer that moved it on from Sending meanwhile keeps it.
+        queuedSent = Command($"""
+            UPDATE {m.Name} SET {m[nameof(OutboxMessage.State)]} = {m.Stored(nameof(OutboxMessage.State), OutboxMessageState.Sent)}, {m[nameof(OutboxMessage.SentAtUtc)]} = $now,
+                {m[nameof(OutboxMessage.ProviderId)]} = $provider, {m[nameof(OutboxMessage.Error)]} = NULL, {m[nameof(OutboxMessage.NextAttemptAtUtc)]} = NULL,
+                {m[nameof(OutboxMessage.LeaseUntilUtc)]} = NULL, {m[nameof(OutboxMessage.ProtectedLink)]} = NULL
+            WHERE {m[nameof(OutboxMessage.Id)]} = $outbox AND {m[nameof(OutboxMessage.State)]} = {m.Stored(nameof(OutboxMessage.State), OutboxMessageState.Sending)};
+            """);
+        queuedNow = Parameter(queuedSent, "$now", SqliteType.Text);
+        queuedProvider = Parameter(queuedSent, "$provider", SqliteType.Text);
+        queuedOutbox = Parameter(queuedSent, "$outbox", SqliteType.Integer);
     }
 
     public async Task<IReadOnlyList<int>> InsertOutboxRowsAsync(IReadOnlyList<OutboxMessage> rows, CancellationToken cancellationToken)
@@ -136,11 +148,29 @@ internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
         }
     }
 
+    public async Task<bool> TryRecordQueuedSentAsync(int outboxMessageId, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        queuedNow.Value = nowUtc;
+        queuedProvider.Value = providerId;
+        queuedOutbox.Value = outboxMessageId;
+        // One statement in its own implicit transaction: it queues with the app's other writers too.
+        await writers.EnterAsync(connection, cancellationToken);
+        try
+        {
+            return await queuedSent.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        finally
+        {
+            writers.Leave(connection);
+        }
+    }
+
     public void Dispose()
     {
         insertOutbox.Dispose();
         claim.Dispose();
         sent.Dispose();
+        queuedSent.Dispose();
     }
 
     private SqliteTransaction? CurrentTransaction() => (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();

@@ -13,10 +13,12 @@ namespace ClinicBlazor.Features.Notifications;
 /// written (a confirmation's private link put back), and then sent, tried again after the backoff, or
 /// not sent for good. The result is the row as it was left. Its transactions are narrow: each locks
 /// its message's row, so on PostgreSQL they run beside the schedule changes that queue such messages
-/// and beside another node's run.
+/// and beside another node's run. With <paramref name="emailCommands"/> (a run of emails) a sent email
+/// is recorded by one statement instead (<see cref="TryRecordQuicklyAsync"/>).
 /// </summary>
 internal sealed class QueuedMessageStep(
     IDatabaseEngine engine,
+    IEmailDispatchCommands? emailCommands,
     IEmailSession session,
     ISmsSender smsSender,
     SmsCreditLedger credits,
@@ -74,6 +76,23 @@ internal sealed class QueuedMessageStep(
         claim.State != OutboxMessageState.Sending ? Outcome.NotTried
         : claim.Channel == NoticeChannel.Sms ? FromSms(await smsSender.SendAsync(new SmsMessage(claim.To, claim.TextBody), cancellationToken))
         : await SendEmailAsync(claim, cancellationToken);
+
+    /// <summary>
+    /// A sent email, the common outcome, in one statement on the run's connection: nothing but its own row
+    /// changes (an email holds no fallback: <see cref="OutboxQueue.SettleFallbackAsync"/> settles an SMS's).
+    /// Null, with nothing written, for every other outcome or when the row is no longer Sending.
+    /// </summary>
+    public async Task<OutboxMessage?> TryRecordQuicklyAsync(OutboxMessage claim, Outcome sent, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        if (emailCommands is null || !sent.Sent || claim.Channel != NoticeChannel.Email
+            || !await emailCommands.TryRecordQueuedSentAsync(claim.Id, sent.ProviderId!, nowUtc, cancellationToken))
+        {
+            return null;
+        }
+
+        claim.MarkSent(nowUtc, sent.ProviderId);
+        return claim;
+    }
 
     public async Task<OutboxMessage> RecordAsync(ClinicDbContext db, OutboxMessage claim, Outcome sent, DateTime nowUtc, CancellationToken cancellationToken)
     {

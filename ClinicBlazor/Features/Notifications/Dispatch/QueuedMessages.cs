@@ -30,7 +30,6 @@ public sealed class QueuedMessages(
     /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> SendDueAsync(IEmailSession session, DateTime nowUtc, IReadOnlyCollection<int>? only = null, CancellationToken cancellationToken = default)
     {
-        var step = new QueuedMessageStep(engine, session, smsSender, credits, privateLinks, options.Value.Retry, logger);
         var done = new List<OutboxMessage>();
         foreach (var channel in new[] { NoticeChannel.Sms, NoticeChannel.Email })
         {
@@ -46,6 +45,20 @@ public sealed class QueuedMessages(
                     .ToListAsync(cancellationToken);
             }
 
+            if (due.Count == 0)
+            {
+                continue;
+            }
+
+            // The emails' sent outcomes are recorded by one statement each on a connection of the run's own.
+            await using var runDb = channel == NoticeChannel.Email ? await dbFactory.CreateDbContextAsync(cancellationToken) : null;
+            if (runDb is not null)
+            {
+                await runDb.Database.OpenConnectionAsync(cancellationToken);
+            }
+
+            using var commands = runDb is null ? null : engine.EmailDispatchCommands(runDb);
+            var step = new QueuedMessageStep(engine, commands, session, smsSender, credits, privateLinks, options.Value.Retry, logger);
             done.AddRange(await pipeline.RunAsync(step, due.Select(id => new[] { id }), nowUtc, cancellationToken));
         }
 

@@ -1,11 +1,11 @@
 namespace ClinicBlazor.Features.Notifications;
 
 /// <summary>
-/// The email drain's three hot writes, hand-written because EF's change tracking cost more than the
+/// The email drain's hot writes, hand-written because EF's change tracking cost more than the
 /// rest of a claim (see the throughput benchmark): one implementation per database engine, made by
 /// <see cref="Data.IDatabaseEngine.EmailDispatchCommands"/> for one run's open connection, with the
 /// table and column names taken from the EF model (SQLite's: <see cref="Data.Sqlite.SqliteEmailDispatchCommands"/>).
-/// They mirror <see cref="NoticeDelivery.Claim"/> and <see cref="NoticeDelivery.MarkSent"/>.
+/// They mirror <see cref="NoticeDelivery.Claim"/>, <see cref="NoticeDelivery.MarkSent"/> and <see cref="OutboxMessage.MarkSent"/>.
 /// </summary>
 public interface IEmailDispatchCommands : IDisposable
 {
@@ -24,4 +24,11 @@ public interface IEmailDispatchCommands : IDisposable
     /// with its follow-up through EF).
     /// </summary>
     Task<bool> TryRecordSentAsync(IReadOnlyList<int> deliveryIds, int outboxMessageId, string providerId, DateTime nowUtc, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One statement, committed on its own: a queued email's Outbox row, still <see cref="OutboxMessageState.Sending"/>,
+    /// becomes Sent as <see cref="OutboxMessage.MarkSent"/> leaves it (EF writes nothing else for it: no version,
+    /// no attempt row). False, with nothing written, when it no longer is Sending (the caller records it through EF).
+    /// </summary>
+    Task<bool> TryRecordQueuedSentAsync(int outboxMessageId, string providerId, DateTime nowUtc, CancellationToken cancellationToken);
 }
