@@ -31,7 +31,7 @@ public sealed class WritersBenchmark
     /// recompiles its hot code in the background (tiered JIT); on 2 busy cores that takes CPU from the
     /// requests. The figures each phase prints (methods compiled, compile time) show how much.
     /// </summary>
-    private const int WarmUpRounds = 150;
+    private const int WarmUpRounds = 300;
 
     [Fact]
     public Task Four_concurrent_writers_cancel_and_book() => MeasureAsync(DatabaseProvider.Sqlite);
