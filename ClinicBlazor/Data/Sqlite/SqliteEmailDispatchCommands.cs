@@ -127,8 +127,7 @@ internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
             : $"[{string.Join(',', deliveryIds)}]";
         sentOutbox.Value = outboxMessageId;
         // Its own transaction on the connection, past EF's: it queues with the app's other writers here.
-        await writers.EnterAsync(connection, cancellationToken);
-        try
+        return await writers.InTurnAsync(connection, async () =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             sent.Transaction = transaction;
@@ -141,11 +140,7 @@ internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
 
             await transaction.CommitAsync(cancellationToken);
             return true;
-        }
-        finally
-        {
-            writers.Leave(connection);
-        }
+        }, cancellationToken);
     }
 
     public async Task<bool> TryRecordQueuedSentAsync(int outboxMessageId, string providerId, DateTime nowUtc, CancellationToken cancellationToken)
@@ -154,15 +149,7 @@ internal sealed class SqliteEmailDispatchCommands : IEmailDispatchCommands
         queuedProvider.Value = providerId;
         queuedOutbox.Value = outboxMessageId;
         // One statement in its own implicit transaction: it queues with the app's other writers too.
-        await writers.EnterAsync(connection, cancellationToken);
-        try
-        {
-            return await queuedSent.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }
-        finally
-        {
-            writers.Leave(connection);
-        }
+        return await writers.InTurnAsync(connection, async () => await queuedSent.ExecuteNonQueryAsync(cancellationToken) == 1, cancellationToken);
     }
 
     public void Dispose()

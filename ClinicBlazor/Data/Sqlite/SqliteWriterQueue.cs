@@ -47,6 +47,20 @@ public sealed class SqliteWriterQueue : DbTransactionInterceptor, IDbConnectionI
         }
     }
 
+    /// <summary>Runs <paramref name="work"/>, a write made past EF's transactions, in <paramref name="connection"/>'s turn.</summary>
+    public async Task<T> InTurnAsync<T>(DbConnection connection, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await EnterAsync(connection, cancellationToken);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            Leave(connection);
+        }
+    }
+
     /// <summary>Ends <paramref name="connection"/>'s turn, if it has it: the next writer in the queue goes.</summary>
     public void Leave(DbConnection connection)
     {
